@@ -1,0 +1,39 @@
+# odoo-mcpd build and test entry points. `make test` is what CI runs.
+GO        ?= go
+BIN       := bin
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/odoo-mcpd/odoo-mcpd/daemon.Version=$(VERSION)
+TESTFLAGS ?= -race -count=1 -timeout 25m
+
+.PHONY: all build demo test deps lint vet staticcheck fmt-check bench clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
+
+demo:
+	$(GO) run ./cmd/odoo-mcpd -demo
+
+deps:
+	./.ci/deps
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck: deps
+	$(BIN)/staticcheck ./...
+
+lint: fmt-check vet staticcheck
+
+test: deps lint
+	$(GO) test $(TESTFLAGS) ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf $(BIN) dist
