@@ -1,0 +1,70 @@
+package daemon
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/lmittmann/tint"
+)
+
+// NewLogger builds the process's one logger. format is "auto" (coloured
+// for a terminal, key=value text otherwise, which journald stores as is),
+// "text" or "json"; level is debug, info, warn or error.
+func NewLogger(w io.Writer, format, level string, tty bool) (*slog.Logger, error) {
+	var lv slog.Level
+	switch level {
+	case "", "info":
+		lv = slog.LevelInfo
+	case "debug":
+		lv = slog.LevelDebug
+	case "warn":
+		lv = slog.LevelWarn
+	case "error":
+		lv = slog.LevelError
+	default:
+		return nil, fmt.Errorf("log level must be debug, info, warn or error, got %q", level)
+	}
+	switch format {
+	case "", "auto":
+		if tty {
+			return slog.New(tint.NewHandler(w, &tint.Options{Level: lv, TimeFormat: time.TimeOnly})), nil
+		}
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv})), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv})), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv})), nil
+	default:
+		return nil, fmt.Errorf("log format must be auto, text or json, got %q", format)
+	}
+}
+
+// openAudit opens the JSONL audit file, when one is configured, for
+// appending. Audit lines go there in addition to the main log.
+func (d *Daemon) openAudit() error {
+	path := d.settings.AuditFile
+	if path == "" {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("audit file: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	if err != nil {
+		return fmt.Errorf("audit file: %w", err)
+	}
+	d.audit = slog.New(slog.NewJSONHandler(f, nil))
+	d.auditClose = f.Close
+	return nil
+}
+
+func auditFor(audit *slog.Logger, tenant string) *slog.Logger {
+	if audit == nil {
+		return nil
+	}
+	return audit.With("tenant", tenant)
+}
