@@ -31,7 +31,7 @@ func NewLogger(w io.Writer, format, level string, tty bool) (*slog.Logger, error
 	switch format {
 	case "", "auto":
 		if tty {
-			return slog.New(tint.NewHandler(w, &tint.Options{Level: lv, TimeFormat: time.TimeOnly})), nil
+			return slog.New(tint.NewTextHandler(w, &tint.Options{Level: lv, TimeFormat: time.TimeOnly})), nil
 		}
 		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv})), nil
 	case "text":
