@@ -1,0 +1,153 @@
+package transports
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// DefaultSessionIdleTTL expires Streamable HTTP sessions nobody used for
+// this long when StreamableOptions leaves SessionIdleTTL at 0. Without a
+// TTL, clients that vanish without DELETE would hold memory forever.
+const DefaultSessionIdleTTL = 30 * time.Minute
+
+// StreamableOptions configures a Streamable HTTP handler.
+type StreamableOptions struct {
+	// Stateless issues session ids but accepts any well-formed one, so a
+	// session survives a restart and any replica behind a balancer can
+	// answer. Server-to-client streams (GET) are refused in this mode: they
+	// would live on one replica only. When false, only ids this handler
+	// issued and has not expired are accepted; others get 404.
+	Stateless bool
+	// SessionIdleTTL ends sessions idle this long; 0 means
+	// DefaultSessionIdleTTL. It cannot be disabled.
+	SessionIdleTTL time.Duration
+	// AllowedHosts are Host names accepted on a loopback listener besides
+	// localhost and loopback addresses (DNS-rebinding guard); list the
+	// public name a same-host reverse proxy forwards.
+	AllowedHosts []string
+	// Heartbeat, when positive, pings clients on their GET stream this
+	// often so idle proxies do not cut it.
+	Heartbeat time.Duration
+	// Observer, when set, sees sessions open and close.
+	Observer Observer
+	// Logger receives mcp-go's transport-level messages; nil means
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// Streamable serves MCP over Streamable HTTP (protocol 2025-03-26 and
+// later) for one mcp-go server, on whatever path it is mounted.
+type Streamable struct {
+	h         *server.StreamableHTTPServer
+	reg       *sessionRegistry
+	hosts     hostAllowList
+	stateless bool
+	drain     drainer
+}
+
+// NewStreamableHTTP returns the Streamable HTTP handler for srv.
+func NewStreamableHTTP(srv *server.MCPServer, o StreamableOptions) *Streamable {
+	s := &Streamable{
+		reg:       newSessionRegistry(!o.Stateless, observerOrNop(o.Observer)),
+		hosts:     newHostAllowList(o.AllowedHosts),
+		stateless: o.Stateless,
+	}
+	ttl := o.SessionIdleTTL
+	if ttl <= 0 {
+		ttl = DefaultSessionIdleTTL
+	}
+	opts := []server.StreamableHTTPOption{
+		server.WithSessionIdManager(s.reg),
+		server.WithSessionIdleTTL(ttl),
+		// Our own Host check replaces mcp-go's, which knows no allow-list
+		// and answers in plain text.
+		server.WithDisableLocalhostProtection(true),
+		server.WithHTTPContextFunc(func(ctx context.Context, r *http.Request) context.Context {
+			return ensureClient(ctx, r, TransportHTTP)
+		}),
+		server.WithDisableStreaming(o.Stateless),
+	}
+	if o.Heartbeat > 0 {
+		opts = append(opts, server.WithHeartbeatInterval(o.Heartbeat))
+	}
+	if o.Logger != nil {
+		opts = append(opts, server.WithStreamableHTTPLogger(o.Logger))
+	}
+	s.h = server.NewStreamableHTTPServer(srv, opts...)
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hosts.check(w, r) {
+		return
+	}
+	switch r.Method {
+	case http.MethodPost, http.MethodGet, http.MethodDelete, http.MethodHead:
+	case http.MethodOptions:
+		w.Header().Set("Allow", "GET, POST, DELETE, OPTIONS")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	default:
+		w.Header().Set("Allow", "GET, POST, DELETE, OPTIONS")
+		WriteError(w, http.StatusMethodNotAllowed, "method not allowed")
+		return
+	}
+	if !s.drain.enter() {
+		WriteError(w, http.StatusServiceUnavailable, "shutting down")
+		return
+	}
+	defer s.drain.leave()
+
+	// mcp-go does not check session ids on GET and DELETE: a GET with a
+	// made-up id would open a session under it. Check them here. Requests
+	// on the sessionless 2026-07-28 protocol carry no id; mcp-go handles
+	// those itself.
+	if (r.Method == http.MethodGet || r.Method == http.MethodDelete) &&
+		!mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
+		if r.Method == http.MethodDelete && s.stateless {
+			w.Header().Set("Allow", "POST")
+			WriteError(w, http.StatusMethodNotAllowed, "stateless server: nothing to delete")
+			return
+		}
+		if !s.stateless {
+			id := r.Header.Get(server.HeaderKeySessionID)
+			if id == "" {
+				WriteError(w, http.StatusBadRequest, "missing Mcp-Session-Id header")
+				return
+			}
+			if !s.reg.known(id) {
+				WriteError(w, http.StatusNotFound, "unknown session")
+				return
+			}
+		}
+	}
+
+	jw := &jsonErrors{ResponseWriter: w}
+	defer jw.finish()
+	s.h.ServeHTTP(jw, r)
+}
+
+// ActiveSessions reports the number of live sessions.
+func (s *Streamable) ActiveSessions() int { return s.reg.count() }
+
+// Close refuses new requests with 503, ends every session (closing their
+// GET streams) and waits, within ctx, for requests in flight to finish.
+// Close is safe to call more than once.
+func (s *Streamable) Close(ctx context.Context) error {
+	idle := s.drain.close()
+	// Shutdown of a handler-only server stops the idle sweeper and closes
+	// the sessions; it has no http.Server of its own to stop.
+	err := s.h.Shutdown(ctx)
+	werr := wait(ctx, idle)
+	s.reg.endAll()
+	if err != nil {
+		return err
+	}
+	return werr
+}
