@@ -1,0 +1,326 @@
+package odoo
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// CallOptions carries Odoo's context for one call (lang, tz, active_test,
+// allowed_company_ids, ...).
+type CallOptions struct {
+	// Context is sent as the call's Odoo context.
+	Context map[string]any
+}
+
+// SearchOptions narrows a search or search_read.
+type SearchOptions struct {
+	// Fields lists the fields search_read returns; empty means all.
+	Fields []string
+	// Offset and Limit page the result; 0 means none.
+	Offset, Limit int
+	// Order is an SQL-like order, e.g. "name asc, id desc".
+	Order string
+	// Context is sent as the call's Odoo context.
+	Context map[string]any
+}
+
+// ReadGroupOptions pages and orders a read_group.
+type ReadGroupOptions struct {
+	// Offset and Limit page the groups; 0 means none.
+	Offset, Limit int
+	// OrderBy orders the groups, e.g. "amount_total desc".
+	OrderBy string
+	// Lazy groups by the first groupby field only, as Odoo's read_group
+	// does by default; false groups by all of them at once.
+	Lazy bool
+	// Context is sent as the call's Odoo context.
+	Context map[string]any
+}
+
+// NameResult is one name_search match.
+type NameResult struct {
+	// ID is the record id.
+	ID int64
+	// Name is the record's display name.
+	Name string
+}
+
+// orm runs a helper's call and reports it like ExecuteKW.
+func (c *Client) orm(ctx context.Context, cl call) (any, error) {
+	start := time.Now()
+	v, err := c.execute(ctx, cl)
+	if err != nil {
+		return nil, c.finish(cl.model, cl.method, start, err)
+	}
+	c.finish(cl.model, cl.method, start, nil)
+	return v, nil
+}
+
+func contextKW(kw map[string]any, ctx map[string]any) map[string]any {
+	if len(ctx) > 0 {
+		if kw == nil {
+			kw = map[string]any{}
+		}
+		kw["context"] = ctx
+	}
+	return kw
+}
+
+func callContext(o *CallOptions) map[string]any {
+	if o == nil {
+		return nil
+	}
+	return o.Context
+}
+
+func searchKW(o *SearchOptions, withFields bool) map[string]any {
+	kw := map[string]any{}
+	if o == nil {
+		return kw
+	}
+	if withFields && len(o.Fields) > 0 {
+		kw["fields"] = o.Fields
+	}
+	if o.Offset > 0 {
+		kw["offset"] = o.Offset
+	}
+	if o.Limit > 0 {
+		kw["limit"] = o.Limit
+	}
+	if o.Order != "" {
+		kw["order"] = o.Order
+	}
+	return contextKW(kw, o.Context)
+}
+
+// shapeErr reports a reply of an unexpected shape for a helper.
+func shapeErr(model, method string, v any, want string) error {
+	return &Error{Kind: KindProtocol, Model: model, Method: method,
+		Message: fmt.Sprintf("reply is %T, want %s", v, want)}
+}
+
+// Search returns the ids of the records matching domain.
+func (c *Client) Search(ctx context.Context, model string, domain []any, o *SearchOptions) ([]int64, error) {
+	v, err := c.orm(ctx, call{model: model, method: "search", args: []any{domainArg(domain)}, kwargs: searchKW(o, false)})
+	if err != nil {
+		return nil, err
+	}
+	ids, ok := toIDs(v)
+	if !ok {
+		return nil, shapeErr(model, "search", v, "a list of ids")
+	}
+	return ids, nil
+}
+
+// SearchRead returns the matching records with the requested fields.
+func (c *Client) SearchRead(ctx context.Context, model string, domain []any, o *SearchOptions) ([]map[string]any, error) {
+	v, err := c.orm(ctx, call{model: model, method: "search_read", args: []any{domainArg(domain)}, kwargs: searchKW(o, true)})
+	if err != nil {
+		return nil, err
+	}
+	rows, ok := toRows(v)
+	if !ok {
+		return nil, shapeErr(model, "search_read", v, "a list of records")
+	}
+	return rows, nil
+}
+
+// SearchCount returns how many records match domain.
+func (c *Client) SearchCount(ctx context.Context, model string, domain []any, o *CallOptions) (int64, error) {
+	v, err := c.orm(ctx, call{model: model, method: "search_count", args: []any{domainArg(domain)}, kwargs: contextKW(nil, callContext(o))})
+	if err != nil {
+		return 0, err
+	}
+	n, ok := asInt64(v)
+	if !ok {
+		return 0, shapeErr(model, "search_count", v, "an integer")
+	}
+	return n, nil
+}
+
+// Read returns the records with the given ids; ids that no longer exist are
+// left out, as Odoo does. fields nil means all fields.
+func (c *Client) Read(ctx context.Context, model string, ids []int64, fields []string, o *CallOptions) ([]map[string]any, error) {
+	var kw map[string]any
+	if fields != nil {
+		kw = map[string]any{"fields": fields}
+	}
+	v, err := c.orm(ctx, call{model: model, method: "read", args: []any{idsArg(ids)}, kwargs: contextKW(kw, callContext(o))})
+	if err != nil {
+		return nil, err
+	}
+	rows, ok := toRows(v)
+	if !ok {
+		return nil, shapeErr(model, "read", v, "a list of records")
+	}
+	return rows, nil
+}
+
+// FieldsGet describes a model's fields; fields and attributes nil mean all.
+func (c *Client) FieldsGet(ctx context.Context, model string, fields, attributes []string, o *CallOptions) (map[string]map[string]any, error) {
+	kw := map[string]any{}
+	if fields != nil {
+		kw["allfields"] = fields
+	}
+	if attributes != nil {
+		kw["attributes"] = attributes
+	}
+	v, err := c.orm(ctx, call{model: model, method: "fields_get", kwargs: contextKW(kw, callContext(o))})
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, shapeErr(model, "fields_get", v, "a struct of fields")
+	}
+	out := make(map[string]map[string]any, len(m))
+	for name, d := range m {
+		dm, ok := d.(map[string]any)
+		if !ok {
+			return nil, shapeErr(model, "fields_get", d, "a struct of attributes for field "+name)
+		}
+		out[name] = dm
+	}
+	return out, nil
+}
+
+// NameSearch finds records whose display name matches name (ilike),
+// within domain; limit 0 means Odoo's default of 100.
+func (c *Client) NameSearch(ctx context.Context, model, name string, domain []any, limit int, o *CallOptions) ([]NameResult, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	// Positional arguments dodge 19's rename of "args" to "domain" over
+	// XML-RPC; namedArgs names them for JSON-2.
+	v, err := c.orm(ctx, call{model: model, method: "name_search",
+		args: []any{name, domainArg(domain), "ilike", limit}, kwargs: contextKW(nil, callContext(o))})
+	if err != nil {
+		return nil, err
+	}
+	l, ok := v.([]any)
+	if !ok {
+		return nil, shapeErr(model, "name_search", v, "a list of [id, name] pairs")
+	}
+	out := make([]NameResult, 0, len(l))
+	for _, e := range l {
+		pair, ok := e.([]any)
+		if !ok || len(pair) != 2 {
+			return nil, shapeErr(model, "name_search", e, "an [id, name] pair")
+		}
+		id, ok := asInt64(pair[0])
+		nm, ok2 := pair[1].(string)
+		if !ok || !ok2 {
+			return nil, shapeErr(model, "name_search", e, "an [id, name] pair")
+		}
+		out = append(out, NameResult{ID: id, Name: nm})
+	}
+	return out, nil
+}
+
+// Create makes one record and returns its id.
+func (c *Client) Create(ctx context.Context, model string, values map[string]any, o *CallOptions) (int64, error) {
+	if values == nil {
+		values = map[string]any{}
+	}
+	v, err := c.orm(ctx, call{model: model, method: "create", args: []any{values}, kwargs: contextKW(nil, callContext(o))})
+	if err != nil {
+		return 0, err
+	}
+	if l, ok := v.([]any); ok && len(l) == 1 {
+		v = l[0]
+	}
+	id, ok := asInt64(v)
+	if !ok {
+		return 0, shapeErr(model, "create", v, "an id")
+	}
+	return id, nil
+}
+
+// Write updates the records with values.
+func (c *Client) Write(ctx context.Context, model string, ids []int64, values map[string]any, o *CallOptions) error {
+	if values == nil {
+		values = map[string]any{}
+	}
+	v, err := c.orm(ctx, call{model: model, method: "write", args: []any{idsArg(ids), values}, kwargs: contextKW(nil, callContext(o))})
+	if err != nil {
+		return err
+	}
+	if b, ok := v.(bool); !ok || !b {
+		return shapeErr(model, "write", v, "true")
+	}
+	return nil
+}
+
+// Unlink deletes the records.
+func (c *Client) Unlink(ctx context.Context, model string, ids []int64, o *CallOptions) error {
+	v, err := c.orm(ctx, call{model: model, method: "unlink", args: []any{idsArg(ids)}, kwargs: contextKW(nil, callContext(o))})
+	if err != nil {
+		return err
+	}
+	if b, ok := v.(bool); !ok || !b {
+		return shapeErr(model, "unlink", v, "true")
+	}
+	return nil
+}
+
+// ReadGroup aggregates the records matching domain by groupby. fields take
+// read_group's form ("amount_total", "amount_total:sum"). On Odoo 19 and
+// later it calls formatted_read_group and reshapes the rows into
+// read_group's form, so callers see one shape whatever the version.
+func (c *Client) ReadGroup(ctx context.Context, model string, domain []any, fields, groupby []string, o *ReadGroupOptions) ([]map[string]any, error) {
+	start := time.Now()
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	// The version decides the method; learn it first when "auto" has not.
+	if _, err := c.resolveProtocol(ctx); err != nil {
+		return nil, c.finish(model, "read_group", start, err)
+	}
+	cl := readGroupCall(c.major(), model, domain, fields, groupby, o)
+	v, err := c.execute(ctx, cl)
+	if err != nil {
+		return nil, c.finish(model, cl.method, start, err)
+	}
+	c.finish(model, cl.method, start, nil)
+	rows, ok := toRows(v)
+	if !ok {
+		return nil, shapeErr(model, cl.method, v, "a list of groups")
+	}
+	readGroupRows(cl.method, domainArg(domain), groupby, o != nil && o.Lazy, rows)
+	return rows, nil
+}
+
+func idsArg(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
+}
+
+func toIDs(v any) ([]int64, bool) {
+	l, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]int64, len(l))
+	for i, e := range l {
+		if out[i], ok = asInt64(e); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func toRows(v any) ([]map[string]any, bool) {
+	l, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]map[string]any, len(l))
+	for i, e := range l {
+		if out[i], ok = e.(map[string]any); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
