@@ -1,0 +1,349 @@
+package tenant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
+	"github.com/odoo-mcpd/odoo-mcpd/odoo"
+)
+
+// Options are the runtime dependencies the daemon hands a tenant.
+type Options struct {
+	// Logger receives the tenant's log lines; the daemon has already added
+	// the tenant's name to it.
+	Logger *slog.Logger
+	// Audit is an optional extra sink for audit lines (a JSONL file).
+	Audit *slog.Logger
+	// HTTPClient is used by the Odoo client when set.
+	HTTPClient *http.Client
+}
+
+// odooAPI is the part of the Odoo client the tenant calls. *odoo.Client
+// implements it; unit tests may substitute their own.
+type odooAPI interface {
+	ExecuteKW(ctx context.Context, model, method string, args []any, kwargs map[string]any) (any, error)
+	Version(ctx context.Context) (*odoo.Version, error)
+	Authenticate(ctx context.Context) (int64, error)
+	UID() int64
+	Protocol() string
+	Close()
+}
+
+// backendFactory builds the Odoo client for a config. observe is called
+// after every Odoo call, for the tenant's statistics.
+type backendFactory func(cfg Config, opts Options, observe func(model, method string, d time.Duration, err error)) (odooAPI, error)
+
+func newOdooClient(cfg Config, opts Options, observe func(model, method string, d time.Duration, err error)) (odooAPI, error) {
+	c, err := odoo.New(odoo.Config{
+		URL:              cfg.URL,
+		DB:               cfg.DB,
+		Username:         cfg.Username,
+		Password:         cfg.Password,
+		APIKey:           cfg.APIKey,
+		Protocol:         cfg.Protocol,
+		Timeout:          cfg.Timeout,
+		HTTPClient:       opts.HTTPClient,
+		Logger:           opts.Logger,
+		Observe:          observe,
+		MaxResponseBytes: 0,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Tenant is one tenant's runtime: its Odoo client, its policy and the MCP
+// server that exposes them. It is safe for concurrent use.
+type Tenant struct {
+	name    string
+	opts    Options
+	log     *slog.Logger
+	factory backendFactory
+	srv     *server.MCPServer
+	stats   *stats
+
+	st atomic.Pointer[state]
+
+	mu        sync.Mutex // serializes Update, Start and Close
+	writeOn   bool       // write tools currently registered
+	closed    bool
+	cancel    context.CancelFunc
+	startDone chan struct{}
+}
+
+// state is everything a config decides. Handlers load it once per call, so
+// an Update never changes the rules halfway through a call.
+type state struct {
+	cfg    Config
+	pol    *policy
+	odoo   odooAPI
+	fields *ttlCache[map[string]fieldMeta]
+	models *ttlCache[[]modelInfo]
+	info   *ttlCache[*serverInfo]
+}
+
+// New builds a tenant from its config: the Odoo client and the MCP server
+// with every tool, resource and prompt. It does no network I/O.
+func New(cfg Config, opts Options) (*Tenant, error) {
+	return newTenant(cfg, opts, newOdooClient)
+}
+
+func newTenant(cfg Config, opts Options, factory backendFactory) (*Tenant, error) {
+	if cfg.Name == "" {
+		return nil, errors.New("tenant: config has no name")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	t := &Tenant{name: cfg.Name, opts: opts, log: opts.Logger, factory: factory, stats: newStats()}
+	st, err := t.buildState(cfg)
+	if err != nil {
+		return nil, err
+	}
+	t.st.Store(st)
+
+	hooks := &server.Hooks{}
+	hooks.AddAfterInitialize(func(ctx context.Context, _ any, _ *mcp.InitializeRequest, res *mcp.InitializeResult) {
+		res.Instructions = t.instructions(ctx)
+	})
+	hooks.AddAfterDiscover(func(ctx context.Context, _ any, _ *mcp.DiscoverRequest, res *mcp.DiscoverResult) {
+		res.Instructions = t.instructions(ctx)
+	})
+	t.srv = server.NewMCPServer("odoo-mcpd/"+cfg.Name, "1",
+		server.WithToolCapabilities(true),
+		server.WithResourceCapabilities(false, true),
+		server.WithPromptCapabilities(true),
+		server.WithCompletions(),
+		server.WithElicitation(),
+		server.WithLogging(),
+		server.WithRecovery(),
+		server.WithResourceRecovery(),
+		server.WithHooks(hooks),
+		server.WithInstructions(genericInstructions),
+		server.WithResourceCompletionProvider(completer{t}),
+		server.WithPromptCompletionProvider(completer{t}),
+	)
+	t.srv.AddTools(t.toolsFor(false)...)
+	if !st.pol.readOnly {
+		t.srv.AddTools(t.toolsFor(true)...)
+		t.writeOn = true
+	}
+	t.addResources()
+	t.addPrompts()
+	return t, nil
+}
+
+func (t *Tenant) buildState(cfg Config) (*state, error) {
+	pol, err := newPolicy(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("tenant %s: %w", cfg.Name, err)
+	}
+	client, err := t.factory(cfg, t.opts, t.stats.observeOdoo)
+	if err != nil {
+		return nil, fmt.Errorf("tenant %s: %w", cfg.Name, err)
+	}
+	return &state{
+		cfg:    cfg,
+		pol:    pol,
+		odoo:   client,
+		fields: newTTLCache[map[string]fieldMeta](10 * time.Minute),
+		models: newTTLCache[[]modelInfo](10 * time.Minute),
+		info:   newTTLCache[*serverInfo](10 * time.Minute),
+	}, nil
+}
+
+// Name returns the tenant's name.
+func (t *Tenant) Name() string { return t.name }
+
+// Config returns the config the tenant runs with now.
+func (t *Tenant) Config() Config { return t.st.Load().cfg }
+
+// MCPServer returns the MCP server the transports mount. It stays the same
+// server for the tenant's life, across Updates.
+func (t *Tenant) MCPServer() *server.MCPServer { return t.srv }
+
+// Update applies new settings for the same tenant in place: a new Odoo
+// client and policy are swapped in, and the write tools are added or
+// removed when read_only changed. Open MCP sessions keep working; a call
+// already running finishes under the settings it started with.
+func (t *Tenant) Update(cfg Config) error {
+	if cfg.Name != t.name {
+		return fmt.Errorf("tenant %s: update names another tenant (%q)", t.name, cfg.Name)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return fmt.Errorf("tenant %s: closed", t.name)
+	}
+	st, err := t.buildState(cfg)
+	if err != nil {
+		return err
+	}
+	old := t.st.Swap(st)
+	if !st.pol.readOnly && !t.writeOn {
+		t.srv.AddTools(t.toolsFor(true)...)
+		t.writeOn = true
+	} else if st.pol.readOnly && t.writeOn {
+		names := []string{}
+		for _, tool := range t.toolsFor(true) {
+			names = append(names, tool.Tool.Name)
+		}
+		t.srv.DeleteTools(names...)
+		t.writeOn = false
+	}
+	// Close only drops idle connections, so calls still running on the
+	// old client complete.
+	old.odoo.Close()
+	t.stats.setState("starting")
+	t.log.Info("tenant updated", "read_only", cfg.ReadOnly, "url", cfg.URL, "db", cfg.DB)
+	go t.probe(context.Background())
+	return nil
+}
+
+// Start detects the Odoo version and logs in, in the background. Serving
+// does not wait for it: a tenant whose Odoo is down still answers, with
+// tool errors that say so.
+func (t *Tenant) Start(ctx context.Context) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed || t.cancel != nil {
+		return
+	}
+	ctx, t.cancel = context.WithCancel(ctx)
+	t.startDone = make(chan struct{})
+	go func() {
+		defer close(t.startDone)
+		t.probe(ctx)
+	}()
+}
+
+// probeTimeout bounds the background login.
+const probeTimeout = 30 * time.Second
+
+func (t *Tenant) probe(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	st := t.st.Load()
+	info, err := t.serverInfo(ctx, st)
+	if t.st.Load() != st {
+		return // superseded by an Update
+	}
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			return
+		}
+		msg := describeError(err)
+		t.stats.setState("degraded")
+		t.stats.noteError(msg)
+		t.log.Warn("odoo login failed", "err", msg)
+		return
+	}
+	t.stats.setVersion(info.Version, info.Protocol)
+	t.stats.setState("ready")
+	t.log.Info("odoo ready", "odoo_version", info.Version, "protocol", info.Protocol, "uid", info.UID)
+}
+
+// Check logs in to Odoo now and reports how that went.
+func (t *Tenant) Check(ctx context.Context) (ctlapi.CheckResult, error) {
+	st := t.st.Load()
+	res := ctlapi.CheckResult{Tenant: t.name}
+	start := time.Now()
+	v, err := st.odoo.Version(ctx)
+	if err == nil {
+		res.OdooVersion = v.ServerVersion
+		var uid int64
+		uid, err = st.odoo.Authenticate(ctx)
+		res.UID = uid
+	}
+	res.RoundTrip = ctlapi.Duration(time.Since(start))
+	res.Protocol = st.odoo.Protocol()
+	if err != nil {
+		res.Error = describeError(err)
+		t.stats.setState("degraded")
+		t.stats.noteError(res.Error)
+		return res, nil
+	}
+	res.OK = true
+	t.stats.setVersion(res.OdooVersion, res.Protocol)
+	t.stats.setState("ready")
+	return res, nil
+}
+
+// Close stops the background work and releases the Odoo client. It is
+// safe to call more than once and after a partial start.
+func (t *Tenant) Close() error {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return nil
+	}
+	t.closed = true
+	t.stats.setState("stopping")
+	cancel, done := t.cancel, t.startDone
+	t.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	t.st.Load().odoo.Close()
+	return nil
+}
+
+// ttlCache holds values per key for a while. Values are computed outside
+// the lock; two concurrent misses both compute, which is harmless.
+type ttlCache[V any] struct {
+	ttl time.Duration
+	mu  sync.Mutex
+	m   map[string]ttlEntry[V]
+}
+
+type ttlEntry[V any] struct {
+	v  V
+	at time.Time
+}
+
+func newTTLCache[V any](ttl time.Duration) *ttlCache[V] {
+	return &ttlCache[V]{ttl: ttl, m: map[string]ttlEntry[V]{}}
+}
+
+func (c *ttlCache[V]) get(key string, fill func() (V, error)) (V, error) {
+	c.mu.Lock()
+	e, ok := c.m[key]
+	c.mu.Unlock()
+	if ok && time.Since(e.at) < c.ttl {
+		return e.v, nil
+	}
+	v, err := fill()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if len(c.m) > 2000 {
+		clear(c.m)
+	}
+	c.m[key] = ttlEntry[V]{v: v, at: time.Now()}
+	c.mu.Unlock()
+	return v, nil
+}
+
+func (c *ttlCache[V]) peek(key string) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || time.Since(e.at) >= c.ttl {
+		var zero V
+		return zero, false
+	}
+	return e.v, true
+}
