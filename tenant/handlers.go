@@ -15,6 +15,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/odoo-mcpd/odoo-mcpd/transports"
 )
 
 // toolFunc is one tool's body. It returns a value to send as JSON, or a
@@ -229,6 +231,10 @@ func (c *call) audit(ctx context.Context, model, method string, ids []int64, out
 		"ids", ids,
 		"outcome", outcome,
 		"allowed", outcome == "done" || outcome == "failed",
+	}
+	if cl, ok := transports.ClientFromContext(ctx); ok {
+		attrs = append(attrs, "client", slog.GroupValue(
+			slog.String("addr", cl.Addr), slog.String("token", cl.Token), slog.String("transport", cl.Transport)))
 	}
 	if err != nil {
 		attrs = append(attrs, "error", describeError(err))

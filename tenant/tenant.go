@@ -26,6 +26,9 @@ type Options struct {
 	Audit *slog.Logger
 	// HTTPClient is used by the Odoo client when set.
 	HTTPClient *http.Client
+	// ObserveOdoo, when set, is called after every call to Odoo, for the
+	// daemon's metrics.
+	ObserveOdoo func(model, method string, seconds float64, failed bool)
 }
 
 // odooAPI is the part of the Odoo client the tenant calls. *odoo.Client
@@ -149,7 +152,14 @@ func (t *Tenant) buildState(cfg Config) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tenant %s: %w", cfg.Name, err)
 	}
-	client, err := t.factory(cfg, t.opts, t.stats.observeOdoo)
+	observe := t.stats.observeOdoo
+	if o := t.opts.ObserveOdoo; o != nil {
+		observe = func(model, method string, d time.Duration, err error) {
+			t.stats.observeOdoo(model, method, d, err)
+			o(model, method, d.Seconds(), err != nil)
+		}
+	}
+	client, err := t.factory(cfg, t.opts, observe)
 	if err != nil {
 		return nil, fmt.Errorf("tenant %s: %w", cfg.Name, err)
 	}
