@@ -1,0 +1,159 @@
+package tenant
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+func memConfig() Config {
+	return Config{Name: "acme", URL: "http://127.0.0.1:1", DB: "odoo_test", Username: "admin", ConfirmWrites: "off"}
+}
+
+func TestPlumbingReadAndWrite(t *testing.T) {
+	mem := newMemOdoo()
+	cfg := memConfig()
+	cfg.Methods = []string{"no_such_*"}
+	h := newHarnessWith(t, cfg, mem.factory)
+
+	info := h.ok("odoo_server_info", nil)
+	if info["odoo_version"] != "18.0" || info["company"] != "YourCompany" || info["tz"] != "Europe/Brussels" {
+		t.Errorf("odoo_server_info = %v", info)
+	}
+	res := h.ok("search_records", map[string]any{"model": "res.partner"})
+	if res["total"] != float64(2) || res["count"] != float64(2) || res["next_offset"] != nil {
+		t.Errorf("search_records = %v, want 2 of 2 and no next page", res)
+	}
+	for _, r := range res["records"].([]any) {
+		if _, ok := r.(map[string]any)["image_128"]; ok {
+			t.Errorf("default fields include a binary field: %v", r)
+		}
+	}
+	res = h.ok("read_records", map[string]any{"model": "res.partner", "ids": []any{7, 8, 99}, "fields": []any{"name", "email", "country_id", "is_company", "image_128"}})
+	recs := res["records"].([]any)
+	if len(recs) != 2 {
+		t.Fatalf("read_records returned %d records, want 2: %v", len(recs), res)
+	}
+	first := recs[0].(map[string]any)
+	if c, ok := first["country_id"].(map[string]any); !ok || c["name"] != "Belgium" {
+		t.Errorf("country_id = %v, want {id, name}", first["country_id"])
+	}
+	second := recs[1].(map[string]any)
+	if v, ok := second["email"]; !ok || v != nil {
+		t.Errorf("empty email = %v (present %v), want null", v, ok)
+	}
+	if second["is_company"] != false {
+		t.Errorf("boolean false became %v", second["is_company"])
+	}
+	if missing := res["missing_ids"].([]any); len(missing) != 1 || missing[0] != float64(99) {
+		t.Errorf("missing_ids = %v, want [99]", res["missing_ids"])
+	}
+	h.fails("read_records", map[string]any{"model": "res.partner", "ids": []any{7}, "fields": []any{"signup_token"}}, "hidden")
+
+	created := h.ok("create_record", map[string]any{"model": "res.partner", "values": map[string]any{"name": "Acme", "is_company": true}})
+	if created["id"] == nil {
+		t.Fatalf("create_record = %v", created)
+	}
+	h.ok("update_records", map[string]any{"model": "res.partner", "ids": []any{created["id"]}, "values": map[string]any{"email": "a@acme.example"}})
+	h.fails("update_records", map[string]any{"model": "res.partner", "ids": []any{12345}, "values": map[string]any{"email": "x"}}, "MissingError")
+	h.ok("delete_records", map[string]any{"model": "res.partner", "ids": []any{created["id"]}})
+
+	h.fails("execute_method", map[string]any{"model": "res.partner", "method": "action_unknown"}, "allow-list")
+	text := h.fails("execute_method", map[string]any{"model": "res.partner", "method": "no_such_method"}, "AttributeError")
+	if strings.Contains(text, "Traceback") {
+		t.Errorf("tool error carries a traceback: %q", text)
+	}
+	before := mem.count("res.partner._compute_display_name")
+	h.fails("execute_method", map[string]any{"model": "res.partner", "method": "_compute_display_name", "args": []any{[]any{7}}}, "private")
+	if mem.count("res.partner._compute_display_name") != before {
+		t.Error("a private method reached Odoo")
+	}
+
+	audits := h.audits.lines(t)
+	var methods []string
+	for _, a := range audits {
+		if a["audit"] != true || a["tenant"] != "acme" {
+			t.Errorf("audit line without audit/tenant: %v", a)
+		}
+		methods = append(methods, a["method"].(string)+":"+a["outcome"].(string))
+	}
+	for _, want := range []string{"create:done", "write:done", "write:failed", "unlink:done", "_compute_display_name:refused"} {
+		if !slices.Contains(methods, want) {
+			t.Errorf("audit lines %v lack %s", methods, want)
+		}
+	}
+	if strings.Contains(h.logs.String()+h.audits.String(), "tok-should-never-show") {
+		t.Error("a secret field value reached the logs")
+	}
+	st := h.tn.Stats()
+	if st.Calls == 0 || st.Errors == 0 || st.LastError == "" || st.ToolLatency.Count != st.Calls {
+		t.Errorf("Stats = %+v", st)
+	}
+}
+
+func TestPlumbingReadOnlyAndUpdate(t *testing.T) {
+	mem := newMemOdoo()
+	cfg := memConfig()
+	cfg.ReadOnly = true
+	h := newHarnessWith(t, cfg, mem.factory)
+	names := h.toolNames()
+	for _, w := range []string{"create_record", "update_records", "delete_records", "post_message", "validate_before_execute"} {
+		if slices.Contains(names, w) {
+			t.Errorf("read-only tenant lists %s", w)
+		}
+	}
+	h.fails("execute_method", map[string]any{"model": "res.partner", "method": "write", "args": []any{[]any{7}, map[string]any{"name": "x"}}}, "read-only")
+	if mem.count("res.partner.write") != 0 {
+		t.Error("write reached Odoo on a read-only tenant")
+	}
+
+	cfg.ReadOnly = false
+	if err := h.tn.Update(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(h.toolNames(), "create_record") {
+		t.Error("write tools not listed after Update to read-write")
+	}
+	h.ok("create_record", map[string]any{"model": "res.partner", "values": map[string]any{"name": "After update"}})
+	cfg.ReadOnly = true
+	if err := h.tn.Update(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(h.toolNames(), "create_record") {
+		t.Error("write tools still listed after Update to read-only")
+	}
+	bad := cfg
+	bad.Name = "other"
+	if err := h.tn.Update(bad); err == nil {
+		t.Error("Update accepted another tenant's name")
+	}
+}
+
+func TestPlumbingInstructionsAndCompletion(t *testing.T) {
+	mem := newMemOdoo()
+	h := newHarnessWith(t, memConfig(), mem.factory)
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+	res, err := h.cl.Initialize(context.Background(), init)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Odoo 18.0", "Mitchell Admin", "YourCompany", "Europe/Brussels"} {
+		if !strings.Contains(res.Instructions, want) {
+			t.Errorf("instructions %q lack %q", res.Instructions, want)
+		}
+	}
+	comp, err := h.cl.Complete(context.Background(), mcp.CompleteRequest{Params: mcp.CompleteParams{
+		Ref:      mcp.ResourceReference{Type: "ref/resource", URI: "odoo://model/{model}"},
+		Argument: mcp.CompleteArgument{Name: "model", Value: "res.p"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(comp.Completion.Values, []string{"res.partner"}) {
+		t.Errorf("completion = %v, want [res.partner]", comp.Completion.Values)
+	}
+}
