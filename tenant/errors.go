@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/odoo-mcpd/odoo-mcpd/odoo"
 )
 
@@ -102,7 +100,3 @@ func clip(s string) string {
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-func toolError(err error) *mcp.CallToolResult {
-	return mcp.NewToolResultError(describeError(err))
-}

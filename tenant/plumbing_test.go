@@ -157,3 +157,86 @@ func TestPlumbingInstructionsAndCompletion(t *testing.T) {
 		t.Errorf("completion = %v, want [res.partner]", comp.Completion.Values)
 	}
 }
+
+// elicitFunc answers elicitation requests in tests.
+type elicitFunc func(ctx context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
+
+func (f elicitFunc) Elicit(ctx context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	return f(ctx, req)
+}
+
+func TestPlumbingConfirmWrites(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		answer  mcp.ElicitationResponseAction
+		content any
+		deleted bool
+	}{
+		{"accept", mcp.ElicitationResponseActionAccept, map[string]any{"confirm": true}, true},
+		{"accept but unticked", mcp.ElicitationResponseActionAccept, map[string]any{"confirm": false}, false},
+		{"decline", mcp.ElicitationResponseActionDecline, nil, false},
+		{"cancel", mcp.ElicitationResponseActionCancel, nil, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			mem := newMemOdoo()
+			cfg := memConfig()
+			cfg.ConfirmWrites = "destructive"
+			asked := 0
+			h := newHarnessWith(t, cfg, mem.factory, withElicitation(elicitFunc(func(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+				asked++
+				if !strings.Contains(req.Params.Message, "delete res.partner records [8]") {
+					t.Errorf("elicitation message = %q", req.Params.Message)
+				}
+				if n := mem.count("res.partner.unlink"); n != 0 {
+					t.Errorf("unlink reached Odoo (%d) before the user answered", n)
+				}
+				return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: c.answer, Content: c.content}}, nil
+			})))
+			text, isErr := h.call("delete_records", map[string]any{"model": "res.partner", "ids": []any{8}})
+			if asked != 1 {
+				t.Errorf("asked %d times, want 1", asked)
+			}
+			if got := mem.count("res.partner.unlink"); (got == 1) != c.deleted || got > 1 {
+				t.Errorf("unlink calls = %d, want deleted=%v (answer %q)", got, c.deleted, text)
+			}
+			if isErr == c.deleted {
+				t.Errorf("isError = %v for %q", isErr, text)
+			}
+			// Non-destructive writes are not asked about under "destructive".
+			h.ok("update_records", map[string]any{"model": "res.partner", "ids": []any{7}, "values": map[string]any{"email": "x@example.com"}})
+			if asked != 1 {
+				t.Errorf("an update was confirmed under confirm_writes=destructive")
+			}
+		})
+	}
+	t.Run("client cannot elicit", func(t *testing.T) {
+		mem := newMemOdoo()
+		cfg := memConfig()
+		cfg.ConfirmWrites = "all"
+		h := newHarnessWith(t, cfg, mem.factory)
+		h.fails("delete_records", map[string]any{"model": "res.partner", "ids": []any{8}}, "cannot ask them")
+		h.fails("create_record", map[string]any{"model": "res.partner", "values": map[string]any{"name": "x"}}, "does not support elicitation")
+		if mem.count("res.partner.unlink")+mem.count("res.partner.create") != 0 {
+			t.Error("a write reached Odoo without confirmation")
+		}
+		outcomes := ""
+		for _, a := range h.audits.lines(t) {
+			outcomes += a["method"].(string) + ":" + a["outcome"].(string) + " "
+		}
+		if !strings.Contains(outcomes, "unlink:refused") || !strings.Contains(outcomes, "create:refused") {
+			t.Errorf("audit outcomes = %q, want refusals", outcomes)
+		}
+	})
+}
+
+func TestPlumbingResources(t *testing.T) {
+	mem := newMemOdoo()
+	h := newHarnessWith(t, memConfig(), mem.factory)
+	text, err := h.readResource("odoo://record/res.partner/7")
+	if err != nil || !strings.Contains(text, "Azure Interior") {
+		t.Errorf("odoo://record/res.partner/7 = %q, %v", text, err)
+	}
+	if _, err := h.readResource("odoo://record/res.partner/x"); err == nil {
+		t.Error("a non-numeric record id was accepted")
+	}
+}
