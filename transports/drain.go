@@ -25,6 +25,13 @@ func (d *drainer) enter() bool {
 	return true
 }
 
+// open reports whether the drainer still takes new work.
+func (d *drainer) open() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return !d.closed
+}
+
 func (d *drainer) leave() {
 	d.mu.Lock()
 	defer d.mu.Unlock()

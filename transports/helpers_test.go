@@ -59,7 +59,39 @@ func newEchoServer() *server.MCPServer {
 		content, _ := res.Content.(map[string]any)
 		return mcp.NewToolResultText(fmt.Sprintf("%s:%v", res.Action, content["name"])), nil
 	})
+	s.AddTool(mcp.NewTool("wait",
+		mcp.WithString("gate", mcp.Required()),
+		mcp.WithReadOnlyHintAnnotation(true),
+		mcp.WithDestructiveHintAnnotation(false),
+		mcp.WithIdempotentHintAnnotation(true),
+		mcp.WithOpenWorldHintAnnotation(false),
+	), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		g, ok := gates.Load(req.GetString("gate", ""))
+		if !ok {
+			return mcp.NewToolResultError("no such gate"), nil
+		}
+		gt := g.(*gate)
+		close(gt.entered)
+		select {
+		case <-gt.release:
+			return mcp.NewToolResultText("released"), nil
+		case <-ctx.Done():
+			return mcp.NewToolResultError("cancelled"), nil
+		}
+	})
 	return s
+}
+
+// gate lets a test hold the "wait" tool in flight.
+type gate struct{ entered, release chan struct{} }
+
+var gates sync.Map
+
+func newGate(t *testing.T) (string, *gate) {
+	g := &gate{entered: make(chan struct{}), release: make(chan struct{})}
+	gates.Store(t.Name(), g)
+	t.Cleanup(func() { gates.Delete(t.Name()) })
+	return t.Name(), g
 }
 
 // nameElicitor answers every elicitation with name=NAME.
@@ -212,3 +244,19 @@ func errorBody(t *testing.T, resp *http.Response) string {
 const initBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`
 
 func mcpListTools() mcp.ListToolsRequest { return mcp.ListToolsRequest{} }
+
+// callTextErr is callText for goroutines: it returns failures as text.
+func callTextErr(ctx context.Context, c *client.Client, tool string, args map[string]any) string {
+	req := mcp.CallToolRequest{}
+	req.Params.Name = tool
+	req.Params.Arguments = args
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	if len(res.Content) != 1 {
+		return fmt.Sprintf("content: %#v", res.Content)
+	}
+	tc, _ := res.Content[0].(mcp.TextContent)
+	return tc.Text
+}

@@ -1,7 +1,10 @@
 package transports
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -32,15 +35,61 @@ type SSE struct {
 	hosts       hostAllowList
 	obs         Observer
 
-	drain     drainer
+	streams   drainer // open event streams
+	calls     drainer // requests whose answer has not been written yet
 	closing   context.Context
 	closeNow  context.CancelFunc
 	mu        sync.Mutex
-	live      map[string]struct{}
+	live      map[string]*sseStream
 	closeOnce sync.Once
 }
 
-type sseIDHolder struct{ id string }
+// sseStream tracks the requests of one session whose answers are still to
+// be written on its event stream, so Close can let them finish first.
+type sseStream struct {
+	mu      sync.Mutex
+	pending map[string]struct{}
+}
+
+func (st *sseStream) add(id string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, dup := st.pending[id]; dup {
+		return false
+	}
+	st.pending[id] = struct{}{}
+	return true
+}
+
+func (st *sseStream) remove(id string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.pending[id]; !ok {
+		return false
+	}
+	delete(st.pending, id)
+	return true
+}
+
+// drop forgets every pending request and returns how many there were.
+func (st *sseStream) drop() int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	n := len(st.pending)
+	clear(st.pending)
+	return n
+}
+
+func (st *sseStream) any() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return len(st.pending) > 0
+}
+
+type sseIDHolder struct {
+	id     string
+	stream *sseStream
+}
 
 type sseIDKey struct{}
 
@@ -55,7 +104,7 @@ func NewSSE(srv *server.MCPServer, basePath string, o SSEOptions) *SSE {
 		messagePath: basePath + "/message",
 		hosts:       newHostAllowList(o.AllowedHosts),
 		obs:         observerOrNop(o.Observer),
-		live:        map[string]struct{}{},
+		live:        map[string]*sseStream{},
 	}
 	s.closing, s.closeNow = context.WithCancel(context.Background())
 	opts := []server.SSEOption{
@@ -71,8 +120,12 @@ func NewSSE(srv *server.MCPServer, basePath string, o SSEOptions) *SSE {
 			if h, ok := ctx.Value(sseIDKey{}).(*sseIDHolder); ok {
 				h.id = id
 			}
+			st := &sseStream{pending: map[string]struct{}{}}
+			if h, ok := ctx.Value(sseIDKey{}).(*sseIDHolder); ok {
+				h.stream = st
+			}
 			s.mu.Lock()
-			s.live[id] = struct{}{}
+			s.live[id] = st
 			s.mu.Unlock()
 			s.obs.SessionOpened(TransportSSE)
 			return id, nil
@@ -111,11 +164,11 @@ func (s *SSE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *SSE) serveStream(w http.ResponseWriter, r *http.Request) {
-	if !s.drain.enter() {
+	if !s.streams.enter() {
 		WriteError(w, http.StatusServiceUnavailable, "shutting down")
 		return
 	}
-	defer s.drain.leave()
+	defer s.streams.leave()
 
 	// The stream ends when the client leaves or Close is called, whether
 	// or not mcp-go has registered the session yet.
@@ -126,7 +179,8 @@ func (s *SSE) serveStream(w http.ResponseWriter, r *http.Request) {
 	holder := &sseIDHolder{}
 	ctx = context.WithValue(ctx, sseIDKey{}, holder)
 
-	jw := &jsonErrors{ResponseWriter: newNoWildcardCORS(w)}
+	tap := &answerTap{ResponseWriter: newNoWildcardCORS(w), holder: holder, calls: &s.calls}
+	jw := &jsonErrors{ResponseWriter: tap}
 	s.h.SSEHandler().ServeHTTP(jw, r.WithContext(ctx))
 	jw.finish()
 
@@ -138,30 +192,66 @@ func (s *SSE) serveStream(w http.ResponseWriter, r *http.Request) {
 		if ok {
 			s.obs.SessionClosed(TransportSSE)
 		}
+		// Answers that can no longer be delivered are not waited for.
+		for range holder.stream.drop() {
+			s.calls.leave()
+		}
 	}
 }
 
 func (s *SSE) serveMessage(w http.ResponseWriter, r *http.Request) {
-	if !s.drain.enter() {
-		WriteError(w, http.StatusServiceUnavailable, "shutting down")
-		return
-	}
-	defer s.drain.leave()
 	id := r.URL.Query().Get("sessionId")
 	if id == "" {
 		WriteError(w, http.StatusBadRequest, "missing sessionId")
 		return
 	}
 	s.mu.Lock()
-	_, ok := s.live[id]
+	st := s.live[id]
 	s.mu.Unlock()
-	if !ok {
+	if st == nil {
+		if !s.streams.open() {
+			WriteError(w, http.StatusServiceUnavailable, "shutting down")
+			return
+		}
 		WriteError(w, http.StatusNotFound, "unknown session")
+		return
+	}
+	var body []byte
+	if r.Body != nil {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, DefaultMaxBodyBytes+1))
+		if err != nil {
+			WriteError(w, http.StatusBadRequest, "cannot read request body")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	kind, rid := classify(body)
+	key := compactID(rid)
+	tracked := false
+	if kind == msgRequest && key != "" {
+		if !s.calls.enter() {
+			WriteError(w, http.StatusServiceUnavailable, "shutting down")
+			return
+		}
+		if tracked = st.add(key); !tracked {
+			s.calls.leave() // same id twice: one answer to wait for
+		}
+	} else if kind != msgResponse && !s.calls.open() {
+		// While draining, only answers to what calls in flight asked the
+		// client (elicitation) are still taken.
+		WriteError(w, http.StatusServiceUnavailable, "shutting down")
 		return
 	}
 	jw := &jsonErrors{ResponseWriter: w}
 	s.h.MessageHandler().ServeHTTP(jw, r)
 	jw.finish()
+	if tracked && jw.status != http.StatusAccepted {
+		// Refused before it ran: no answer will come on the stream.
+		if st.remove(key) {
+			s.calls.leave()
+		}
+	}
 }
 
 // ActiveSessions reports the number of open event streams.
@@ -175,12 +265,73 @@ func (s *SSE) ActiveSessions() int {
 // (the client sees the stream finish, not a reset), and waits within ctx
 // for the handlers to return. Close is safe to call more than once.
 func (s *SSE) Close(ctx context.Context) error {
-	idle := s.drain.close()
+	// Refuse new streams and calls, let the calls in flight write their
+	// answers, then end the streams.
+	streamsIdle := s.streams.close()
+	err := wait(ctx, s.calls.close())
 	s.closeOnce.Do(func() {
 		s.closeNow()
 		s.h.CloseSessions()
 	})
-	return wait(ctx, idle)
+	if werr := wait(ctx, streamsIdle); err == nil {
+		err = werr
+	}
+	return err
+}
+
+// answerTap watches the events written on a stream for the answers to
+// tracked requests, so Close knows when they are all delivered.
+type answerTap struct {
+	http.ResponseWriter
+	holder *sseIDHolder
+	calls  *drainer
+}
+
+func (a *answerTap) Write(p []byte) (int, error) {
+	n, err := a.ResponseWriter.Write(p)
+	if st := a.holder.stream; st != nil && st.any() {
+		if key := answeredID(p); key != "" && st.remove(key) {
+			a.calls.leave()
+		}
+	}
+	return n, err
+}
+
+func (a *answerTap) Flush() {
+	if f, ok := a.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (a *answerTap) Unwrap() http.ResponseWriter { return a.ResponseWriter }
+
+// answeredID returns the id of the JSON-RPC response carried by one SSE
+// event, or "" if the event is not a response.
+func answeredID(event []byte) string {
+	_, data, ok := bytes.Cut(event, []byte("data:"))
+	if !ok {
+		return ""
+	}
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		data = data[:i]
+	}
+	kind, id := classify(bytes.TrimSpace(data))
+	if kind != msgResponse {
+		return ""
+	}
+	return compactID(id)
+}
+
+// compactID turns a raw JSON-RPC id into a comparable key.
+func compactID(id json.RawMessage) string {
+	if len(id) == 0 {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, id); err != nil {
+		return ""
+	}
+	return b.String()
 }
 
 // noWildcardCORS drops the "Access-Control-Allow-Origin: *" mcp-go adds to

@@ -1,7 +1,9 @@
 package transports
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -99,10 +101,15 @@ func (s *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.drain.enter() {
-		WriteError(w, http.StatusServiceUnavailable, "shutting down")
-		return
+		// While draining, a client may still answer what a call in flight
+		// asked it (elicitation), or that call could never finish.
+		if r.Method != http.MethodPost || !isResponse(r) {
+			WriteError(w, http.StatusServiceUnavailable, "shutting down")
+			return
+		}
+	} else {
+		defer s.drain.leave()
 	}
-	defer s.drain.leave()
 
 	// mcp-go does not check session ids on GET and DELETE: a GET with a
 	// made-up id would open a session under it. Check them here. Requests
@@ -150,4 +157,19 @@ func (s *Streamable) Close(ctx context.Context) error {
 		return err
 	}
 	return werr
+}
+
+// isResponse reports whether r's body is a JSON-RPC response, leaving the
+// body readable again.
+func isResponse(r *http.Request) bool {
+	if r.Body == nil {
+		return false
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, DefaultMaxBodyBytes+1))
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	if err != nil {
+		return false
+	}
+	kind, _ := classify(b)
+	return kind == msgResponse
 }

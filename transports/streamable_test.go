@@ -58,7 +58,7 @@ func TestStreamableSessionLifecycle(t *testing.T) {
 		t.Errorf("ActiveSessions() = %d, want 1", got)
 	}
 	tools, err := c.ListTools(ctx, mcpListTools())
-	if err != nil || len(tools.Tools) != 2 {
+	if err != nil || len(tools.Tools) != 3 {
 		t.Fatalf("ListTools = %v, %v", tools, err)
 	}
 	want := "hi|http|" + TokenHash(testToken)[7:15] + "|127.0.0.1"

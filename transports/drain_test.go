@@ -1,0 +1,116 @@
+package transports
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+)
+
+// probe503 polls until a fresh request is refused with 503: Close has
+// begun. It waits on the answer, not on a clock.
+func probe503(t *testing.T, ctx context.Context, do func() int) {
+	t.Helper()
+	for ctx.Err() == nil {
+		if do() == http.StatusServiceUnavailable {
+			return
+		}
+	}
+	t.Fatal("handler never started refusing requests")
+}
+
+func TestSSECloseLetsCallsFinish(t *testing.T) {
+	ctx := testCtx(t)
+	ts, s := startSSE(t, SSEOptions{}, AccessPolicy{})
+	c, err := client.NewSSEMCPClient(ts.URL + "/acme/sse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	initClient(t, ctx, c)
+
+	name, g := newGate(t)
+	answer := make(chan string, 1)
+	go func() { answer <- callTextErr(ctx, c, "wait", map[string]any{"gate": name}) }()
+	<-g.entered
+
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close(ctx) }()
+	probe503(t, ctx, func() int {
+		resp, err := http.Get(ts.URL + "/acme/sse")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	})
+	close(g.release)
+	if got := <-answer; got != "released" {
+		t.Errorf("call in flight during Close = %q, want released", got)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close = %v", err)
+	}
+	if n := s.ActiveSessions(); n != 0 {
+		t.Errorf("ActiveSessions() after Close = %d", n)
+	}
+}
+
+func TestStreamableCloseLetsCallsFinish(t *testing.T) {
+	ctx := testCtx(t)
+	ts, st := startStreamable(t, StreamableOptions{}, AccessPolicy{})
+	c := newHTTPClient(t, ts.URL+"/acme/mcp", nil)
+	initClient(t, ctx, c)
+
+	name, g := newGate(t)
+	answer := make(chan string, 1)
+	go func() { answer <- callTextErr(ctx, c, "wait", map[string]any{"gate": name}) }()
+	<-g.entered
+
+	closed := make(chan error, 1)
+	go func() { closed <- st.Close(ctx) }()
+	probe503(t, ctx, func() int {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/acme/mcp", strings.NewReader(initBody))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	})
+	close(g.release)
+	if got := <-answer; got != "released" {
+		t.Errorf("call in flight during Close = %q, want released", got)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close = %v", err)
+	}
+}
+
+// TestCloseBoundedByContext: a call that never finishes does not hold
+// Close past its deadline.
+func TestCloseBoundedByContext(t *testing.T) {
+	ctx := testCtx(t)
+	ts, st := startStreamable(t, StreamableOptions{}, AccessPolicy{})
+	tr, err := transport.NewStreamableHTTP(ts.URL + "/acme/mcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client.NewClient(tr, client.WithProtocolVersion(pinnedVersion))
+	t.Cleanup(func() { _ = c.Close() })
+	initClient(t, ctx, c)
+	name, g := newGate(t)
+	go func() { _ = callTextErr(ctx, c, "wait", map[string]any{"gate": name}) }()
+	<-g.entered
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if err := st.Close(short); err == nil {
+		t.Error("Close with a call stuck in flight = nil, want the context's error")
+	}
+	close(g.release)
+}
