@@ -81,7 +81,7 @@ var replayCases = map[string]replayWant{
 var unsupportedExchanges = map[string]string{
 	"legacy /xmlrpc/<service> faults": "legacy /xmlrpc/ (no /2) reports faults with a string faultCode such as 'warning -- UserError' and an empty faultString; " +
 		"kolo's FaultError needs an int code and the kind cannot be recovered reliably, so the client only calls /xmlrpc/2/ (x49's success reply is still replayed)",
-	"j*": "JSON-RPC (/jsonrpc) is not spoken: XML-RPC and JSON-2 cover Odoo 16 to 22, and /jsonrpc is deprecated in 19 alongside /xmlrpc",
+	"j*":      "JSON-RPC (/jsonrpc) is not spoken: XML-RPC and JSON-2 cover Odoo 16 to 22, and /jsonrpc is deprecated in 19 alongside /xmlrpc",
 	"w02-w06": "web-session routes (/web/session/authenticate, /web/dataset/call_kw) need a browser-style cookie session; only w01 (/web/webclient/version_info) is used, for version detection",
 }
 
