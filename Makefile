@@ -2,7 +2,7 @@
 GO        ?= go
 BIN       := bin
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -s -w -X github.com/odoo-mcpd/odoo-mcpd/daemon.Version=$(VERSION)
+LDFLAGS   := -s -w -X github.com/odoo-mcpd/odoo-mcpd/daemon.Version=$(VERSION) -X main.version=$(VERSION)
 TESTFLAGS ?= -race -count=1 -timeout 25m
 
 .PHONY: all build demo test deps lint vet staticcheck fmt-check bench clean
