@@ -119,6 +119,9 @@ func parseCall(body []byte) (string, []any, error) {
 		if err := xmlrpc.Response(wrapped).Unmarshal(&v); err != nil {
 			return "", nil, err
 		}
+		if err := fixValue(&v, 0); err != nil {
+			return "", nil, err
+		}
 		out[i] = v
 	}
 	return mc.Name, out, nil

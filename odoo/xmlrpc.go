@@ -268,8 +268,14 @@ func decodeResponse(body []byte) (v any, err error) {
 	if !bytes.Contains(body, tagMethodResponse) {
 		return nil, protoErr("reply is not an XML-RPC methodResponse%s", snippet(body))
 	}
+	isFault := bytes.Contains(body, tagFault)
+	if !isFault {
+		if v, ok := fastDecode(body); ok {
+			return v, nil
+		}
+	}
 	resp := xmlrpc.Response(body)
-	if bytes.Contains(body, tagFault) {
+	if isFault {
 		ferr := resp.Err()
 		var fe xmlrpc.FaultError
 		if errors.As(ferr, &fe) {
