@@ -137,11 +137,15 @@ func printStatus(w io.Writer, st *ctlapi.Status) error {
 		fmt.Fprintf(w, "listening  http %s  sse %s\n", orDash(st.HTTPAddr), orDash(st.SSEAddr))
 	}
 	if r := st.LastReload; r != nil {
-		res := "ok"
-		if !r.OK {
-			res = "FAILED: " + oneLine(r.Error)
+		if r.OK {
+			fmt.Fprintf(w, "reload     ok at %s (%d since start)\n", r.At.UTC().Format(time.RFC3339), r.Count)
+		} else {
+			fmt.Fprintf(w, "reload     FAILED at %s (%d since start), running configuration kept:\n",
+				r.At.UTC().Format(time.RFC3339), r.Count)
+			for _, line := range strings.Split(strings.TrimSpace(r.Error), "\n") {
+				fmt.Fprintf(w, "           %s\n", line)
+			}
 		}
-		fmt.Fprintf(w, "reload     %s at %s (%d since start)\n", res, r.At.UTC().Format(time.RFC3339), r.Count)
 	}
 	fmt.Fprintln(w)
 	if len(st.Tenants) == 0 {

@@ -89,6 +89,21 @@ func TestStatus(t *testing.T) {
 	}
 }
 
+func TestStatusAfterFailedReload(t *testing.T) {
+	f := startFake(t)
+	st := sampleStatus()
+	st.Tenants = nil
+	st.HTTPAddr, st.SSEAddr = "", ""
+	st.LastReload = &ctlapi.ReloadSummary{At: st.StartedAt.Add(time.Minute), OK: false, Count: 1,
+		Error: "/etc/odoo-mcpd/tenants.toml:14: tenants.acme.url: must be an http(s) URL, got \"acme.local\"\n/etc/odoo-mcpd/tenants.toml:15: tenants.acme: missing db"}
+	f.setStatus(st)
+	r := runCLI(t, nil, nil, "-socket", f.Socket, "status")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	golden(t, "status-failed-reload.golden", r.stdout)
+}
+
 func TestStatusSocketFromEnv(t *testing.T) {
 	f := startFake(t)
 	r := runCLI(t, nil, map[string]string{ctlapi.SocketEnv: f.Socket}, "status")
