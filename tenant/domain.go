@@ -207,6 +207,9 @@ func resolvePath(ctx context.Context, model, path string, fields fieldLookup, at
 			return fieldMeta{}, "", err
 		}
 		m, ok := fs[p]
+		if !ok && p == "id" {
+			m, ok = fieldMeta{Name: "id", Type: "integer"}, true
+		}
 		if !ok {
 			return fieldMeta{}, "", argError(at, fmt.Sprintf("field %q does not exist on %s%s", p, cur, suggest(p, fs)))
 		}

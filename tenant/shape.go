@@ -135,7 +135,7 @@ func (p *policy) checkFieldNames(model string, raw any, fs map[string]fieldMeta,
 		if p.fieldHidden(model, n) {
 			return nil, &refusal{msg: fmt.Sprintf("field %q of %s is hidden on this tenant", n, model)}
 		}
-		if _, ok := fs[n]; !ok {
+		if _, ok := fs[n]; !ok && n != "id" {
 			return nil, argError(fmt.Sprintf("%s[%d]", arg, i), fmt.Sprintf("field %q does not exist on %s%s", n, model, suggest(n, fs)))
 		}
 		if !slices.Contains(out, n) {

@@ -1,9 +1,12 @@
 package tenant
 
 import (
+	"errors"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/odoo-mcpd/odoo-mcpd/odoo"
 )
 
 // Stats is a snapshot of a tenant's health and traffic, for the daemon's
@@ -152,8 +155,27 @@ func (s *stats) observeOdoo(_, _ string, d time.Duration, err error) {
 		s.odooErrors++
 	}
 	s.odoo.observe(d)
+	if s.state == "stopping" {
+		return
+	}
+	// The tenant's health follows its Odoo: an answer of any kind (even a
+	// business error) means Odoo is there and the login works; a dead
+	// connection or refused login means it is not.
+	var oe *odoo.Error
+	switch {
+	case err == nil:
+		s.state = "ready"
+	case errors.As(err, &oe):
+		switch oe.Kind {
+		case odoo.KindTransport, odoo.KindUnavailable, odoo.KindAccessDenied:
+			s.state = "degraded"
+		case odoo.KindAccessError, odoo.KindUserError, odoo.KindServer:
+			s.state = "ready"
+		}
+	}
 }
 
+// Stats returns a snapshot of the tenant's health and traffic.
 func (t *Tenant) Stats() Stats { return t.stats.snapshot() }
 
 func (s *stats) snapshot() Stats {
