@@ -76,6 +76,7 @@ func TestGuardBadInput(t *testing.T) {
 		{"malformed JSON-RPC", "POST", "/acme/mcp", with(nil), `{"jsonrpc":`, false, 400, false},
 		{"unknown session", "POST", "/acme/mcp", with(map[string]string{"Mcp-Session-Id": newSessionID()}), `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`, false, 404, true},
 		{"malformed session", "POST", "/acme/mcp", with(map[string]string{"Mcp-Session-Id": "x"}), `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`, false, 404, true},
+		{"POST without session", "POST", "/acme/mcp", with(nil), `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`, false, 400, true},
 		{"GET without session", "GET", "/acme/mcp", auth, "", false, 400, true},
 		{"GET unknown session", "GET", "/acme/mcp", map[string]string{"Authorization": "Bearer " + testToken, "Mcp-Session-Id": newSessionID()}, "", false, 404, true},
 		{"DELETE unknown session", "DELETE", "/acme/mcp", map[string]string{"Authorization": "Bearer " + testToken, "Mcp-Session-Id": newSessionID()}, "", false, 404, true},

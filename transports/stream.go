@@ -244,7 +244,13 @@ func readLines(r io.Reader, max int, out chan<- []byte, done <-chan struct{}, to
 			}
 			continue
 		}
-		line := bytes.TrimSpace(buf)
+		content := bytes.TrimSuffix(buf, []byte("\n"))
+		if len(content) > max {
+			// Only possible for a last line without a newline.
+			tooLong()
+			return err
+		}
+		line := bytes.TrimSpace(content)
 		if len(line) > 0 {
 			msg := bytes.Clone(line)
 			select {

@@ -3,6 +3,7 @@ package transports
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -135,9 +136,46 @@ func (s *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if r.Method == http.MethodPost && r.Header.Get(server.HeaderKeySessionID) == "" &&
+		!mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) && needsSession(r) {
+		// mcp-go answers 404 here, which tells a client its session
+		// expired; the spec asks for 400: this client never had one.
+		WriteError(w, http.StatusBadRequest, "missing Mcp-Session-Id header")
+		return
+	}
+
 	jw := &jsonErrors{ResponseWriter: w}
 	defer jw.finish()
 	s.h.ServeHTTP(jw, r)
+}
+
+// needsSession reports whether a POST body is a request or notification
+// that must belong to a session: anything but initialize, discovery, a
+// client's answer, or a message of the sessionless 2026-07-28 protocol.
+// The body stays readable.
+func needsSession(r *http.Request) bool {
+	if r.Body == nil {
+		return false
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, DefaultMaxBodyBytes+1))
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	if err != nil {
+		return false
+	}
+	var msg struct {
+		Method string `json:"method"`
+		Params struct {
+			Meta *mcp.Meta `json:"_meta"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(b, &msg) != nil {
+		return false // mcp-go answers with a JSON-RPC parse error
+	}
+	switch mcp.MCPMethod(msg.Method) {
+	case "", mcp.MethodInitialize, mcp.MethodServerDiscover:
+		return false
+	}
+	return !mcp.IsModernProtocol(msg.Params.Meta.ProtocolVersion())
 }
 
 // ActiveSessions reports the number of live sessions.

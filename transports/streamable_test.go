@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 const testToken = "tok-acme-0123456789"
@@ -251,4 +252,31 @@ func TestHostCheck(t *testing.T) {
 		t.Errorf("HostGuard: status %d, want 403", resp.StatusCode)
 	}
 	errorBody(t, resp)
+}
+
+// TestStreamableSessionlessProtocol: mcp-go's client left at its default
+// speaks the sessionless 2026-07-28 draft; the session checks added here
+// must not get in its way.
+func TestStreamableSessionlessProtocol(t *testing.T) {
+	ctx := testCtx(t)
+	ts, _ := startStreamable(t, StreamableOptions{}, AccessPolicy{TokenHashes: []string{TokenHash(testToken)}})
+	tr, err := transport.NewStreamableHTTP(ts.URL+"/acme/mcp",
+		transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + testToken}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client.NewClient(tr)
+	t.Cleanup(func() { _ = c.Close() })
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Initialize(ctx, mcp.InitializeRequest{}); err != nil {
+		t.Fatalf("Initialize: %v", err)
+	}
+	if id := c.GetSessionId(); id != "" {
+		t.Errorf("default client got session %q: it did not use the sessionless protocol", id)
+	}
+	if got := callText(t, ctx, c, "echo", map[string]any{"text": "m"}); !strings.HasPrefix(got, "m|http|") {
+		t.Errorf("echo = %q", got)
+	}
 }
