@@ -335,3 +335,59 @@ func TestAccessPolicyValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxSessions(t *testing.T) {
+	ctx := testCtx(t)
+	ts, st := startStreamable(t, StreamableOptions{MaxSessions: 2}, AccessPolicy{})
+	post := func() *http.Response {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/acme/mcp", strings.NewReader(initBody))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	var ids []string
+	for range 2 {
+		resp := post()
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("initialize: status %d", resp.StatusCode)
+		}
+		ids = append(ids, resp.Header.Get("Mcp-Session-Id"))
+	}
+	resp := post()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("initialize over the cap: status %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	errorBody(t, resp)
+	// Ending one session makes room again.
+	del, _ := http.NewRequest(http.MethodDelete, ts.URL+"/acme/mcp", nil)
+	del.Header.Set("Mcp-Session-Id", ids[0])
+	dr, err := http.DefaultClient.Do(del)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr.Body.Close()
+	if resp := post(); resp.StatusCode != http.StatusOK {
+		t.Errorf("initialize after DELETE: status %d", resp.StatusCode)
+	} else {
+		resp.Body.Close()
+	}
+	if n := st.ActiveSessions(); n != 2 {
+		t.Errorf("ActiveSessions() = %d, want 2", n)
+	}
+
+	sts, _ := startSSE(t, SSEOptions{MaxSessions: 1}, AccessPolicy{})
+	first, _, _ := openStream(t, ctx, sts.URL+"/acme/sse")
+	defer first.Body.Close()
+	second, err := http.Get(sts.URL + "/acme/sse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("second SSE stream over the cap: status %d, want 503", second.StatusCode)
+	}
+	errorBody(t, second)
+}

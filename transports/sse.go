@@ -21,6 +21,9 @@ type SSEOptions struct {
 	// KeepAlive, when positive, pings each stream this often so idle
 	// proxies do not cut it.
 	KeepAlive time.Duration
+	// MaxSessions caps the open streams; one more gets 503. 0 means
+	// DefaultMaxSessions.
+	MaxSessions int
 	// Observer, when set, sees streams open and close.
 	Observer Observer
 }
@@ -34,6 +37,7 @@ type SSE struct {
 	messagePath string
 	hosts       hostAllowList
 	obs         Observer
+	maxSessions int
 
 	streams   drainer // open event streams
 	calls     drainer // requests whose answer has not been written yet
@@ -105,6 +109,10 @@ func NewSSE(srv *server.MCPServer, basePath string, o SSEOptions) *SSE {
 		hosts:       newHostAllowList(o.AllowedHosts),
 		obs:         observerOrNop(o.Observer),
 		live:        map[string]*sseStream{},
+		maxSessions: o.MaxSessions,
+	}
+	if s.maxSessions <= 0 {
+		s.maxSessions = DefaultMaxSessions
 	}
 	s.closing, s.closeNow = context.WithCancel(context.Background())
 	opts := []server.SSEOption{
@@ -169,6 +177,11 @@ func (s *SSE) serveStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.streams.leave()
+	if s.ActiveSessions() >= s.maxSessions {
+		w.Header().Set("Retry-After", "60")
+		WriteError(w, http.StatusServiceUnavailable, "too many sessions")
+		return
+	}
 
 	// The stream ends when the client leaves or Close is called, whether
 	// or not mcp-go has registered the session yet.

@@ -18,6 +18,11 @@ import (
 // TTL, clients that vanish without DELETE would hold memory forever.
 const DefaultSessionIdleTTL = 30 * time.Minute
 
+// DefaultMaxSessions caps the sessions (or SSE streams) one handler holds
+// when its options leave MaxSessions at 0, so a flood of initialize
+// requests cannot grow memory without bound.
+const DefaultMaxSessions = 10000
+
 // StreamableOptions configures a Streamable HTTP handler.
 type StreamableOptions struct {
 	// Stateless issues session ids but accepts any well-formed one, so a
@@ -36,6 +41,9 @@ type StreamableOptions struct {
 	// Heartbeat, when positive, pings clients on their GET stream this
 	// often so idle proxies do not cut it.
 	Heartbeat time.Duration
+	// MaxSessions caps the live sessions; an initialize beyond it gets
+	// 503. 0 means DefaultMaxSessions.
+	MaxSessions int
 	// Observer, when set, sees sessions open and close.
 	Observer Observer
 	// Logger receives mcp-go's transport-level messages; nil means
@@ -46,19 +54,24 @@ type StreamableOptions struct {
 // Streamable serves MCP over Streamable HTTP (protocol 2025-03-26 and
 // later) for one mcp-go server, on whatever path it is mounted.
 type Streamable struct {
-	h         *server.StreamableHTTPServer
-	reg       *sessionRegistry
-	hosts     hostAllowList
-	stateless bool
-	drain     drainer
+	h           *server.StreamableHTTPServer
+	reg         *sessionRegistry
+	hosts       hostAllowList
+	stateless   bool
+	maxSessions int
+	drain       drainer
 }
 
 // NewStreamableHTTP returns the Streamable HTTP handler for srv.
 func NewStreamableHTTP(srv *server.MCPServer, o StreamableOptions) *Streamable {
 	s := &Streamable{
-		reg:       newSessionRegistry(!o.Stateless, observerOrNop(o.Observer)),
-		hosts:     newHostAllowList(o.AllowedHosts),
-		stateless: o.Stateless,
+		reg:         newSessionRegistry(!o.Stateless, observerOrNop(o.Observer)),
+		hosts:       newHostAllowList(o.AllowedHosts),
+		stateless:   o.Stateless,
+		maxSessions: o.MaxSessions,
+	}
+	if s.maxSessions <= 0 {
+		s.maxSessions = DefaultMaxSessions
 	}
 	ttl := o.SessionIdleTTL
 	if ttl <= 0 {
@@ -137,11 +150,22 @@ func (s *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if r.Method == http.MethodPost && r.Header.Get(server.HeaderKeySessionID) == "" &&
-		!mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) && needsSession(r) {
-		// mcp-go answers 404 here, which tells a client its session
-		// expired; the spec asks for 400: this client never had one.
-		WriteError(w, http.StatusBadRequest, "missing Mcp-Session-Id header")
-		return
+		!mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
+		method, modern, ok := peekPost(r)
+		switch {
+		case !ok || modern || method == "" || method == mcp.MethodServerDiscover:
+		case method == mcp.MethodInitialize:
+			if s.reg.count() >= s.maxSessions {
+				w.Header().Set("Retry-After", "60")
+				WriteError(w, http.StatusServiceUnavailable, "too many sessions")
+				return
+			}
+		default:
+			// mcp-go answers 404 here, which tells a client its session
+			// expired; the spec asks for 400: this client never had one.
+			WriteError(w, http.StatusBadRequest, "missing Mcp-Session-Id header")
+			return
+		}
 	}
 
 	jw := &jsonErrors{ResponseWriter: w}
@@ -149,18 +173,17 @@ func (s *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.h.ServeHTTP(jw, r)
 }
 
-// needsSession reports whether a POST body is a request or notification
-// that must belong to a session: anything but initialize, discovery, a
-// client's answer, or a message of the sessionless 2026-07-28 protocol.
-// The body stays readable.
-func needsSession(r *http.Request) bool {
+// peekPost reads a POST body's JSON-RPC method and whether it is on the
+// sessionless 2026-07-28 protocol, leaving the body readable. ok is false
+// when the body is not JSON; mcp-go answers that with a parse error.
+func peekPost(r *http.Request) (method mcp.MCPMethod, modern, ok bool) {
 	if r.Body == nil {
-		return false
+		return "", false, false
 	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, DefaultMaxBodyBytes+1))
 	r.Body = io.NopCloser(bytes.NewReader(b))
 	if err != nil {
-		return false
+		return "", false, false
 	}
 	var msg struct {
 		Method string `json:"method"`
@@ -169,13 +192,9 @@ func needsSession(r *http.Request) bool {
 		} `json:"params"`
 	}
 	if json.Unmarshal(b, &msg) != nil {
-		return false // mcp-go answers with a JSON-RPC parse error
+		return "", false, false
 	}
-	switch mcp.MCPMethod(msg.Method) {
-	case "", mcp.MethodInitialize, mcp.MethodServerDiscover:
-		return false
-	}
-	return !mcp.IsModernProtocol(msg.Params.Meta.ProtocolVersion())
+	return mcp.MCPMethod(msg.Method), mcp.IsModernProtocol(msg.Params.Meta.ProtocolVersion()), true
 }
 
 // ActiveSessions reports the number of live sessions.
