@@ -236,7 +236,12 @@ func (c *Client) finish(model, method string, start time.Time, err error) error 
 	d := time.Since(start)
 	if err != nil {
 		var e *Error
-		if !errors.As(err, &e) {
+		if errors.As(err, &e) {
+			// A login's error is shared by every caller waiting on it:
+			// adjust a copy.
+			cp := *e
+			e = &cp
+		} else {
 			e = &Error{Kind: KindProtocol, Message: err.Error(), cause: err}
 		}
 		if e.Method == "" {

@@ -180,6 +180,25 @@ func TestAuthenticate(t *testing.T) {
 	}
 }
 
+func TestConcurrentCallsShareAFailedLogin(t *testing.T) {
+	f := newFakeOdoo(t)
+	c := newTestClient(t, Config{URL: f.srv.URL, Password: NewSecret("wrong-password")})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Search(context.Background(), "res.partner", nil, nil); !isKind(err, KindAccessDenied) {
+				t.Errorf("Search() error = %v, want KindAccessDenied", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := f.count("execute_kw"); n != 0 {
+		t.Errorf("execute_kw calls = %d, want 0 after failed logins", n)
+	}
+}
+
 func TestPrivateAndMalformedNamesRefusedBeforeTheWire(t *testing.T) {
 	f := newFakeOdoo(t)
 	c := newTestClient(t, Config{URL: f.srv.URL})
