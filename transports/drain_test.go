@@ -9,6 +9,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // probe503 polls until a fresh request is refused with 503: Close has
@@ -113,4 +114,47 @@ func TestCloseBoundedByContext(t *testing.T) {
 		t.Error("Close with a call stuck in flight = nil, want the context's error")
 	}
 	close(g.release)
+}
+
+// gatedElicitor answers an elicitation only once released.
+type gatedElicitor struct{ entered, release chan struct{} }
+
+func (g gatedElicitor) Elicit(ctx context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	close(g.entered)
+	<-g.release
+	return nameElicitor{"late"}.Elicit(ctx, req)
+}
+
+// TestStreamableCloseWaitsForElicitation: a call waiting on the client's
+// elicitation answer finishes during Close, because the answer is still
+// taken while draining.
+func TestStreamableCloseWaitsForElicitation(t *testing.T) {
+	ctx := testCtx(t)
+	ts, st := startStreamable(t, StreamableOptions{}, AccessPolicy{})
+	el := gatedElicitor{entered: make(chan struct{}), release: make(chan struct{})}
+	c := newHTTPClient(t, ts.URL+"/acme/mcp", nil, client.WithElicitationHandler(el))
+	initClient(t, ctx, c)
+
+	answer := make(chan string, 1)
+	go func() { answer <- callTextErr(ctx, c, "ask", nil) }()
+	<-el.entered
+	closed := make(chan error, 1)
+	go func() { closed <- st.Close(ctx) }()
+	probe503(t, ctx, func() int {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/acme/mcp", strings.NewReader(initBody))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	})
+	close(el.release)
+	if got := <-answer; got != "accept:late" {
+		t.Errorf("ask during Close = %q, want accept:late", got)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close = %v", err)
+	}
 }

@@ -125,12 +125,9 @@ func NewSSE(srv *server.MCPServer, basePath string, o SSEOptions) *SSE {
 		}),
 		server.WithSessionIDGenerator(func(ctx context.Context, r *http.Request) (string, error) {
 			id := newSessionID()
-			if h, ok := ctx.Value(sseIDKey{}).(*sseIDHolder); ok {
-				h.id = id
-			}
 			st := &sseStream{pending: map[string]struct{}{}}
 			if h, ok := ctx.Value(sseIDKey{}).(*sseIDHolder); ok {
-				h.stream = st
+				h.id, h.stream = id, st
 			}
 			s.mu.Lock()
 			s.live[id] = st

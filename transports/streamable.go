@@ -59,7 +59,8 @@ type Streamable struct {
 	hosts       hostAllowList
 	stateless   bool
 	maxSessions int
-	drain       drainer
+	calls       drainer // requests in flight other than GET streams
+	streams     drainer // GET streams, which only end when told to
 }
 
 // NewStreamableHTTP returns the Streamable HTTP handler for srv.
@@ -114,7 +115,11 @@ func (s *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
 	}
-	if !s.drain.enter() {
+	d := &s.calls
+	if r.Method == http.MethodGet {
+		d = &s.streams
+	}
+	if !d.enter() {
 		// While draining, a client may still answer what a call in flight
 		// asked it (elicitation), or that call could never finish.
 		if r.Method != http.MethodPost || !isResponse(r) {
@@ -122,7 +127,7 @@ func (s *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		defer s.drain.leave()
+		defer d.leave()
 	}
 
 	// mcp-go does not check session ids on GET and DELETE: a GET with a
@@ -200,20 +205,23 @@ func peekPost(r *http.Request) (method mcp.MCPMethod, modern, ok bool) {
 // ActiveSessions reports the number of live sessions.
 func (s *Streamable) ActiveSessions() int { return s.reg.count() }
 
-// Close refuses new requests with 503, ends every session (closing their
-// GET streams) and waits, within ctx, for requests in flight to finish.
-// Close is safe to call more than once.
+// Close refuses new requests with 503, waits within ctx for the calls in
+// flight to finish (sessions stay valid meanwhile, so a call waiting on an
+// elicitation answer can get it), then ends every session and its GET
+// stream. Close is safe to call more than once.
 func (s *Streamable) Close(ctx context.Context) error {
-	idle := s.drain.close()
+	streamsIdle := s.streams.close()
+	err := wait(ctx, s.calls.close())
 	// Shutdown of a handler-only server stops the idle sweeper and closes
 	// the sessions; it has no http.Server of its own to stop.
-	err := s.h.Shutdown(ctx)
-	werr := wait(ctx, idle)
-	s.reg.endAll()
-	if err != nil {
-		return err
+	if serr := s.h.Shutdown(ctx); err == nil {
+		err = serr
 	}
-	return werr
+	if werr := wait(ctx, streamsIdle); err == nil {
+		err = werr
+	}
+	s.reg.endAll()
+	return err
 }
 
 // isResponse reports whether r's body is a JSON-RPC response, leaving the
