@@ -156,7 +156,7 @@ func startDaemon(t *testing.T, cfg *Config, factory Factory) *harness {
 		Load:       h.src.load,
 		ConfigPath: "test.toml",
 		NewRuntime: factory,
-		Logger:     slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:     newTestLogger(h.logs),
 		Notify: func(s string) error {
 			select {
 			case h.notes <- s:
@@ -238,3 +238,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 var _ = fmt.Sprintf
+
+func newTestLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
