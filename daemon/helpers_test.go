@@ -34,13 +34,16 @@ type echoRuntime struct {
 	sessions atomic.Int64
 	closed   atomic.Bool
 	failNext atomic.Bool // next Update fails
+	// block makes the "block" tool wait; entered is told when it starts.
+	block   chan struct{}
+	entered chan struct{}
 }
 
 func newEchoRuntime(cfg tenant.Config, _ RuntimeOptions) (Runtime, error) {
 	if cfg.URL == "fail://" {
 		return nil, errors.New("cannot build: bad url")
 	}
-	rt := &echoRuntime{}
+	rt := &echoRuntime{block: make(chan struct{}), entered: make(chan struct{}, 16)}
 	rt.cfg.Store(&cfg)
 	hooks := &server.Hooks{}
 	hooks.AddOnRegisterSession(func(ctx context.Context, s server.ClientSession) { rt.sessions.Add(1) })
@@ -51,6 +54,16 @@ func newEchoRuntime(cfg tenant.Config, _ RuntimeOptions) (Runtime, error) {
 			rt.calls.Add(1)
 			c := rt.cfg.Load()
 			return mcp.NewToolResultText(c.Name + ":" + c.DB), nil
+		})
+	rt.srv.AddTool(mcp.NewTool("block", mcp.WithDescription("Waits until the test releases it.")),
+		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			rt.entered <- struct{}{}
+			select {
+			case <-rt.block:
+				return mcp.NewToolResultText("released"), nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		})
 	return rt, nil
 }
