@@ -273,3 +273,30 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestTenantFor(t *testing.T) {
+	withSeed := &table{tenants: map[string]*entry{"default": {}, "acme": {}}}
+	without := &table{tenants: map[string]*entry{"acme": {}}}
+	for _, tc := range []struct {
+		tbl          *table
+		path, suffix string
+		want         string
+		ok           bool
+	}{
+		{without, "/acme/mcp", "/mcp", "acme", true},
+		{without, "/nope/mcp", "/mcp", "nope", true}, // unknown names are judged by the caller
+		{without, "/mcp", "/mcp", "", false},
+		{withSeed, "/mcp", "/mcp", "default", true},
+		{withSeed, "/odoo", "/odoo", "default", true},
+		{without, "/acme/odoo", "/odoo", "acme", true},
+		{without, "/a/b/mcp", "/mcp", "", false},
+		{without, "//mcp", "/mcp", "", false},
+		{without, "/acme/mcpx", "/mcp", "", false},
+		{without, "/acme/sse", "/mcp", "", false},
+	} {
+		got, ok := tenantFor(tc.tbl, tc.path, tc.suffix)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("tenantFor(%q, %q) = %q, %v; want %q, %v", tc.path, tc.suffix, got, ok, tc.want, tc.ok)
+		}
+	}
+}

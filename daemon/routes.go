@@ -101,15 +101,20 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	json.NewEncoder(w).Encode(ctlapi.Error{Error: msg})
 }
 
-// splitTenantPath splits "/acme/mcp" into ("acme", "mcp"). Anything else,
-// including deeper paths, yields ok=false.
-func splitTenantPath(p string) (name, rest string, ok bool) {
-	p = strings.TrimPrefix(p, "/")
-	name, rest, ok = strings.Cut(p, "/")
-	if !ok || name == "" || strings.Contains(rest, "/") {
-		return "", "", false
+// tenantFor finds the tenant a path addresses: /{tenant}{suffix}, or the
+// bare suffix for the seed tenant, which is where the single-tenant
+// servers odoo-mcpd replaces served it (MCP_HTTP_PATH, MCP_SSE_PATH). The
+// name is not checked against the table: an unknown one is answered by
+// serveTenant, the same way whatever the path.
+func tenantFor(tbl *table, p, suffix string) (string, bool) {
+	if p == suffix && tbl.tenants[seedTenant] != nil {
+		return seedTenant, true
 	}
-	return name, rest, true
+	name, ok := strings.CutSuffix(p, suffix)
+	if !ok || len(name) < 2 || name[0] != '/' || strings.Contains(name[1:], "/") {
+		return "", false
+	}
+	return name[1:], true
 }
 
 // httpHandler serves the Streamable HTTP listener.
@@ -133,16 +138,10 @@ func (d *Daemon) httpHandler() http.Handler {
 			return
 		}
 		tbl := d.routes.Load()
-		var name string
-		if r.URL.Path == d.settings.HTTPPath && tbl.tenants[seedTenant] != nil {
-			name = seedTenant
-		} else {
-			n, rest, ok := splitTenantPath(r.URL.Path)
-			if !ok || rest != "mcp" {
-				writeError(w, http.StatusNotFound, "not found")
-				return
-			}
-			name = n
+		name, ok := tenantFor(tbl, r.URL.Path, d.settings.HTTPPath)
+		if !ok {
+			writeError(w, http.StatusNotFound, "not found")
+			return
 		}
 		d.serveTenant(w, r, tbl, name, "http", func(e *entry) http.Handler { return e.http })
 	})
@@ -160,17 +159,13 @@ func (d *Daemon) sseHandler() http.Handler {
 			return
 		}
 		tbl := d.routes.Load()
-		var name string
-		if r.URL.Path == d.settings.SSEPath && tbl.tenants[seedTenant] != nil {
-			name = seedTenant
-			r = rewritePath(r, "/"+seedTenant+"/sse")
-		} else {
-			n, rest, ok := splitTenantPath(r.URL.Path)
-			if !ok || (rest != "sse" && rest != "message") {
-				writeError(w, http.StatusNotFound, "not found")
-				return
-			}
-			name = n
+		name, ok := tenantFor(tbl, r.URL.Path, d.settings.SSEPath)
+		if ok {
+			// The SSE transport knows its stream as /{tenant}/sse.
+			r = rewritePath(r, "/"+name+"/sse")
+		} else if name, ok = tenantFor(tbl, r.URL.Path, "/message"); !ok {
+			writeError(w, http.StatusNotFound, "not found")
+			return
 		}
 		d.serveTenant(w, r, tbl, name, "sse", func(e *entry) http.Handler { return e.sse })
 	})
