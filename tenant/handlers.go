@@ -243,6 +243,9 @@ func (c *call) audit(ctx context.Context, model, method string, ids []int64, out
 	if c.t.opts.Audit != nil {
 		c.t.opts.Audit.Log(ctx, slog.LevelInfo, "write", attrs...)
 	}
+	if outcome == "done" {
+		c.t.notifyChanged(model, ids)
+	}
 }
 
 // outcomeOf classifies a write's error for the audit line.

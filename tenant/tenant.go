@@ -75,6 +75,7 @@ type Tenant struct {
 	factory backendFactory
 	srv     *server.MCPServer
 	stats   *stats
+	subs    *subscriptions
 
 	st atomic.Pointer[state]
 
@@ -109,7 +110,7 @@ func newTenant(cfg Config, opts Options, factory backendFactory) (*Tenant, error
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	t := &Tenant{name: cfg.Name, opts: opts, log: opts.Logger, factory: factory, stats: newStats()}
+	t := &Tenant{name: cfg.Name, opts: opts, log: opts.Logger, factory: factory, stats: newStats(), subs: newSubscriptions()}
 	st, err := t.buildState(cfg)
 	if err != nil {
 		return nil, err
@@ -117,6 +118,7 @@ func newTenant(cfg Config, opts Options, factory backendFactory) (*Tenant, error
 	t.st.Store(st)
 
 	hooks := &server.Hooks{}
+	subscriptionHooks(hooks, t.subs)
 	hooks.AddAfterInitialize(func(ctx context.Context, _ any, _ *mcp.InitializeRequest, res *mcp.InitializeResult) {
 		res.Instructions = t.instructions(ctx)
 	})
@@ -125,7 +127,7 @@ func newTenant(cfg Config, opts Options, factory backendFactory) (*Tenant, error
 	})
 	t.srv = server.NewMCPServer("odoo-mcpd/"+cfg.Name, "1",
 		server.WithToolCapabilities(true),
-		server.WithResourceCapabilities(false, true),
+		server.WithResourceCapabilities(true, true),
 		server.WithPromptCapabilities(true),
 		server.WithCompletions(),
 		server.WithElicitation(),
