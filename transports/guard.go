@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"mime"
 	"net"
@@ -55,6 +56,10 @@ type AccessPolicy struct {
 	Transport string
 	// Observer, when set, sees every request the guard handles.
 	Observer Observer
+	// Logger, when set, gets one line per refused request: client
+	// address, status and reason, never a token. Rate-limit refusals are
+	// logged at debug level so a flood does not flood the log.
+	Logger *slog.Logger
 }
 
 // Validate reports every malformed entry of p in one error, so a config
@@ -185,6 +190,7 @@ type guard struct {
 	maxBody   int64
 	transport string
 	obs       Observer
+	log       *slog.Logger
 }
 
 // Guard wraps next with p: client address and allow-list, rate limit, CORS
@@ -200,6 +206,7 @@ func Guard(p AccessPolicy, next http.Handler) http.Handler {
 		maxBody:   p.MaxBodyBytes,
 		transport: p.Transport,
 		obs:       observerOrNop(p.Observer),
+		log:       p.Logger,
 	}
 	for _, h := range p.TokenHashes {
 		if sum, err := parseTokenHash(h); err == nil {
@@ -255,18 +262,18 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (g *guard) serve(w http.ResponseWriter, r *http.Request) {
 	addr, ok := g.clientAddr(r)
 	if !ok {
-		WriteError(w, http.StatusBadRequest, "malformed X-Forwarded-For")
+		g.refuse(w, r, netip.Addr{}, http.StatusBadRequest, "malformed X-Forwarded-For")
 		return
 	}
 	if g.allowIPs != nil && !containsAddr(g.allowIPs, addr) {
-		WriteError(w, http.StatusForbidden, "forbidden")
+		g.refuse(w, r, addr, http.StatusForbidden, "forbidden")
 		return
 	}
 	if g.limiter != nil {
 		if ok, wait := g.limiter.allow(addr, time.Now()); !ok {
 			secs := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-			WriteError(w, http.StatusTooManyRequests, "rate limit exceeded")
+			g.refuse(w, r, addr, http.StatusTooManyRequests, "rate limit exceeded")
 			return
 		}
 	}
@@ -274,7 +281,7 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Add("Vary", "Origin")
 	if origin := r.Header.Get("Origin"); origin != "" {
 		if !g.originAllowed(origin) {
-			WriteError(w, http.StatusForbidden, "origin not allowed")
+			g.refuse(w, r, addr, http.StatusForbidden, "origin not allowed")
 			return
 		}
 		h := w.Header()
@@ -294,13 +301,13 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request) {
 		tok, given := bearerToken(r.Header)
 		if !given {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="odoo-mcpd"`)
-			WriteError(w, http.StatusUnauthorized, "missing token")
+			g.refuse(w, r, addr, http.StatusUnauthorized, "missing token")
 			return
 		}
 		idx := g.match(tok)
 		if idx < 0 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="odoo-mcpd", error="invalid_token"`)
-			WriteError(w, http.StatusUnauthorized, "invalid token")
+			g.refuse(w, r, addr, http.StatusUnauthorized, "invalid token")
 			return
 		}
 		client.Token = hex.EncodeToString(g.hashes[idx][:4])
@@ -309,12 +316,12 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
-			WriteError(w, http.StatusUnsupportedMediaType, "content type must be application/json")
+			g.refuse(w, r, addr, http.StatusUnsupportedMediaType, "content type must be application/json")
 			return
 		}
 	}
 	if r.ContentLength > g.maxBody {
-		WriteError(w, http.StatusRequestEntityTooLarge, "request body too large")
+		g.refuse(w, r, addr, http.StatusRequestEntityTooLarge, "request body too large")
 		return
 	}
 	if r.Body != nil && r.Body != http.NoBody {
@@ -323,11 +330,11 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, g.maxBody+1))
 		_ = r.Body.Close()
 		if err != nil {
-			WriteError(w, http.StatusBadRequest, "cannot read request body")
+			g.refuse(w, r, addr, http.StatusBadRequest, "cannot read request body")
 			return
 		}
 		if int64(len(body)) > g.maxBody {
-			WriteError(w, http.StatusRequestEntityTooLarge, "request body too large")
+			g.refuse(w, r, addr, http.StatusRequestEntityTooLarge, "request body too large")
 			return
 		}
 		r = r.Clone(WithClient(r.Context(), client))
@@ -340,6 +347,25 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request) {
 	r.Header.Del("Authorization")
 	r.Header.Del("X-API-Key")
 	g.next.ServeHTTP(w, r)
+}
+
+// refuse answers a refused request and logs it.
+func (g *guard) refuse(w http.ResponseWriter, r *http.Request, addr netip.Addr, status int, reason string) {
+	WriteError(w, status, reason)
+	if g.log == nil {
+		return
+	}
+	level := slog.LevelInfo
+	if status == http.StatusTooManyRequests {
+		level = slog.LevelDebug
+	}
+	client := r.RemoteAddr
+	if addr.IsValid() {
+		client = addr.String()
+	}
+	g.log.Log(r.Context(), level, "request refused",
+		"client_addr", client, "transport", g.transport,
+		"method", r.Method, "path", r.URL.Path, "status", status, "reason", reason)
 }
 
 // clientAddr returns the client's address: the peer, or with a trusted

@@ -1,12 +1,15 @@
 package transports
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -16,10 +19,12 @@ import (
 // short JSON error, then that a good request still works.
 func TestGuardBadInput(t *testing.T) {
 	ctx := testCtx(t)
+	var logBuf syncBuffer
 	pol := AccessPolicy{
 		TokenHashes:  []string{TokenHash(testToken)},
 		AllowOrigins: []string{"https://app.example.com"},
 		MaxBodyBytes: 4096,
+		Logger:       slog.New(slog.NewTextHandler(&logBuf, nil)),
 	}
 	st := NewStreamableHTTP(newEchoServer(), StreamableOptions{})
 	sse := NewSSE(newEchoServer(), "/acme", SSEOptions{})
@@ -139,6 +144,34 @@ func TestGuardBadInput(t *testing.T) {
 			}
 		})
 	}
+
+	logs := logBuf.String()
+	if !strings.Contains(logs, `reason="invalid token"`) || !strings.Contains(logs, "client_addr=127.0.0.1") {
+		t.Errorf("refusals not logged as expected:\n%s", logs)
+	}
+	for _, secret := range []string{testToken, "tok-other-tenant", "nope", "dXNlcjpwYXNz"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("log mentions the token %q", secret)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func TestGuardCORS(t *testing.T) {
