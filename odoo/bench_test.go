@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -179,4 +180,53 @@ func BenchmarkDecode100Rows(b *testing.B) {
 			}
 		}
 	})
+}
+
+// cannedTransport answers every request in-process with a fixed body, so a
+// benchmark measures the client alone: encoding, request building, reply
+// reading, decoding and row conversion, with no server and no sockets.
+type cannedTransport struct {
+	auth, body []byte
+	ctype      string
+}
+
+func (t *cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	io.Copy(io.Discard, r.Body)
+	r.Body.Close()
+	body, ctype := t.body, t.ctype
+	if r.URL.Path == "/xmlrpc/2/common" {
+		body, ctype = t.auth, "text/xml; charset=utf-8"
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {ctype}}, ContentLength: int64(len(body)),
+		Body: io.NopCloser(bytes.NewReader(body)), Request: r}, nil
+}
+
+// BenchmarkClientOverhead10Rows is the client's own cost for a 10-row
+// search_read (target: under 100 µs), per protocol.
+func BenchmarkClientOverhead10Rows(b *testing.B) {
+	rows := partnerRows(10)
+	jsonRows, _ := json.Marshal(rows)
+	auth := recording(b, "x02_common_authenticate_ok.resp.xml")
+	for _, p := range []struct {
+		protocol, ctype string
+		body            []byte
+	}{
+		{ProtocolXMLRPC, "text/xml; charset=utf-8", odooXML(rows)},
+		{ProtocolJSON2, "application/json; charset=utf-8", jsonRows},
+	} {
+		b.Run(p.protocol, func(b *testing.B) {
+			hc := &http.Client{Transport: &cannedTransport{auth: auth, body: p.body, ctype: p.ctype}}
+			c := newTestClient(b, Config{URL: "http://odoo.invalid", Protocol: p.protocol, APIKey: NewSecret(testAPIKey), HTTPClient: hc})
+			ctx := context.Background()
+			dom := []any{[]any{"is_company", "=", true}}
+			o := &SearchOptions{Fields: []string{"name", "email", "country_id", "category_id", "write_date"}, Limit: 10, Order: "id asc"}
+			b.ReportAllocs()
+			for b.Loop() {
+				got, err := c.SearchRead(ctx, "res.partner", dom, o)
+				if err != nil || len(got) != 10 {
+					b.Fatal(len(got), err)
+				}
+			}
+		})
+	}
 }

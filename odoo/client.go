@@ -511,12 +511,13 @@ func (f *flight[T]) do(ctx context.Context, timeout time.Duration, fn func(conte
 	if fc == nil {
 		fc = &flightCall[T]{done: make(chan struct{})}
 		f.cur = fc
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
-		if dl, ok := ctx.Deadline(); ok {
-			// Never outlive the caller that started the flight by much:
-			// its deadline is usually the call timeout itself.
-			fctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), dl)
+		// The starting caller's deadline (usually the call timeout itself)
+		// bounds the flight; without one, the client's timeout does.
+		dl, ok := ctx.Deadline()
+		if !ok {
+			dl = time.Now().Add(timeout)
 		}
+		fctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl)
 		go func() {
 			defer cancel()
 			fc.val, fc.err = fn(fctx)

@@ -50,6 +50,7 @@ type fastDec struct {
 	b    []byte
 	i    int
 	keys map[string]string // interned struct keys: rows repeat them
+	size int               // members in the last struct: sizes the next map
 }
 
 func (d *fastDec) ws() {
@@ -288,10 +289,11 @@ func (d *fastDec) strct(depth int) (any, bool) {
 	if d.keys == nil {
 		d.keys = make(map[string]string, 16)
 	}
-	out := map[string]any{}
+	out := make(map[string]any, d.size)
 	for {
 		d.ws()
 		if d.lit("</struct>") {
+			d.size = len(out)
 			return out, true
 		}
 		if !d.lit("<member>") {

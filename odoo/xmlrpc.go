@@ -265,17 +265,16 @@ func decodeResponse(body []byte) (v any, err error) {
 		}
 		return nil, &Error{Kind: KindTransport, Message: msg}
 	}
+	// The fast path only accepts a well-formed params reply, so a fault or
+	// anything odd falls through to the checks and kolo below.
+	if v, ok := fastDecode(body); ok {
+		return v, nil
+	}
 	if !bytes.Contains(body, tagMethodResponse) {
 		return nil, protoErr("reply is not an XML-RPC methodResponse%s", snippet(body))
 	}
-	isFault := bytes.Contains(body, tagFault)
-	if !isFault {
-		if v, ok := fastDecode(body); ok {
-			return v, nil
-		}
-	}
 	resp := xmlrpc.Response(body)
-	if isFault {
+	if bytes.Contains(body, tagFault) {
 		ferr := resp.Err()
 		var fe xmlrpc.FaultError
 		if errors.As(ferr, &fe) {
