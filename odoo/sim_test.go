@@ -1,0 +1,322 @@
+package odoo_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/odoo-mcpd/odoo-mcpd/odoo"
+	"github.com/odoo-mcpd/odoo-mcpd/odoo/odootest"
+)
+
+// startSim runs the simulator on 127.0.0.1:0 for one test.
+func startSim(tb testing.TB, opts ...odootest.Option) *odootest.Server {
+	tb.Helper()
+	s := odootest.New(opts...)
+	if err := s.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// simClient returns a client of s speaking protocol as admin.
+func simClient(tb testing.TB, s *odootest.Server, protocol string, hc *http.Client) *odoo.Client {
+	tb.Helper()
+	c, err := odoo.New(odoo.Config{URL: s.URL(), DB: odootest.DB, Username: "admin", Password: odoo.NewSecret("admin"),
+		APIKey: odoo.NewSecret(odootest.AdminAPIKey), Protocol: protocol, HTTPClient: hc})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(c.Close)
+	return c
+}
+
+// TestSimulatorBothProtocols runs the same calls over XML-RPC and JSON-2
+// against the simulator as Odoo 19, and checks both give the same answers
+// and the same error kinds.
+func TestSimulatorBothProtocols(t *testing.T) {
+	s := startSim(t, odootest.WithVersion(19))
+	ctx := context.Background()
+	type result struct {
+		rows  []map[string]any
+		count int64
+		names []odoo.NameResult
+		kinds map[string]odoo.Kind
+	}
+	run := func(t *testing.T, c *odoo.Client) result {
+		var r result
+		var err error
+		dom := []any{[]any{"is_company", "=", true}}
+		if r.rows, err = c.SearchRead(ctx, "res.partner", dom, &odoo.SearchOptions{Fields: []string{"name", "country_id", "email"}, Limit: 5, Order: "id"}); err != nil {
+			t.Fatalf("SearchRead() error = %v", err)
+		}
+		if r.count, err = c.SearchCount(ctx, "res.partner", dom, nil); err != nil {
+			t.Fatalf("SearchCount() error = %v", err)
+		}
+		if r.names, err = c.NameSearch(ctx, "res.partner", "Deco", nil, 5, nil); err != nil {
+			t.Fatalf("NameSearch() error = %v", err)
+		}
+		id, err := c.Create(ctx, "res.partner", map[string]any{"name": "Both Protocols", "email": false}, nil)
+		if err != nil || id <= 0 {
+			t.Fatalf("Create() = %d, %v", id, err)
+		}
+		if err := c.Write(ctx, "res.partner", []int64{id}, map[string]any{"phone": "+1 555"}, nil); err != nil {
+			t.Fatalf("Write() error = %v", err)
+		}
+		got, err := c.Read(ctx, "res.partner", []int64{id}, []string{"name", "phone", "parent_id"}, nil)
+		if err != nil || len(got) != 1 || got[0]["phone"] != "+1 555" || got[0]["parent_id"] != false {
+			t.Fatalf("Read() = %v, %v", got, err)
+		}
+		if err := c.Unlink(ctx, "res.partner", []int64{id}, nil); err != nil {
+			t.Fatalf("Unlink() error = %v", err)
+		}
+		r.kinds = map[string]odoo.Kind{}
+		kind := func(name string, err error) {
+			var e *odoo.Error
+			if !errors.As(err, &e) {
+				t.Errorf("%s: error = %v, want *odoo.Error", name, err)
+				return
+			}
+			r.kinds[name] = e.Kind
+		}
+		_, err = c.SearchRead(ctx, "no.such.model", nil, nil)
+		kind("unknown model", err)
+		_, err = c.ExecuteKW(ctx, "res.partner", "no_such_method", nil, nil)
+		kind("unknown method", err)
+		_, err = c.SearchRead(ctx, "res.partner", []any{[]any{"no_such_field", "=", 1}}, nil)
+		kind("bad domain field", err)
+		kind("write deleted", c.Write(ctx, "res.partner", []int64{id}, map[string]any{"name": "x"}, nil))
+		kind("recursion", c.Write(ctx, "res.partner", []int64{1}, map[string]any{"parent_id": 1}, nil))
+		return r
+	}
+	x := run(t, simClient(t, s, odoo.ProtocolXMLRPC, nil))
+	jc := simClient(t, s, odoo.ProtocolJSON2, nil)
+	j := run(t, jc)
+	if jc.Protocol() != odoo.ProtocolJSON2 {
+		t.Errorf("Protocol() = %q, want json2", jc.Protocol())
+	}
+	if len(x.rows) == 0 || x.count == 0 || len(x.names) == 0 {
+		t.Fatalf("XML-RPC answers are empty: %+v", x)
+	}
+	if !reflect.DeepEqual(x.rows, j.rows) || x.count != j.count || !reflect.DeepEqual(x.names, j.names) {
+		t.Errorf("protocols disagree:\nxmlrpc %+v\njson2  %+v", x, j)
+	}
+	want := map[string]odoo.Kind{"unknown model": odoo.KindUserError, "unknown method": odoo.KindServer,
+		"bad domain field": odoo.KindServer, "write deleted": odoo.KindUserError, "recursion": odoo.KindUserError}
+	for name, k := range want {
+		if x.kinds[name] != k || j.kinds[name] != k {
+			t.Errorf("%s: kinds xmlrpc %v, json2 %v; want %v", name, x.kinds[name], j.kinds[name], k)
+		}
+	}
+}
+
+// TestSimulatorRotationAndOutage covers credential rotation (re-login with
+// the new password is a new client; the old uid keeps working until Odoo
+// refuses it) and an Odoo that goes down and comes back.
+func TestSimulatorRotationAndOutage(t *testing.T) {
+	s := startSim(t)
+	ctx := context.Background()
+	c := simClient(t, s, odoo.ProtocolXMLRPC, nil)
+	if _, err := c.SearchCount(ctx, "res.partner", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.SetPassword("admin", "rotated-password")
+	_, err := c.SearchCount(ctx, "res.partner", nil, nil)
+	var e *odoo.Error
+	if !errors.As(err, &e) || e.Kind != odoo.KindAccessDenied {
+		t.Fatalf("SearchCount() after rotation error = %v, want KindAccessDenied", err)
+	}
+	if n := s.Calls().Count("common.authenticate"); n != 2 {
+		t.Errorf("authenticate calls = %d, want 2 (login, one re-login)", n)
+	}
+	s.SetPassword("admin", "admin")
+	s.FailNext(2, odootest.FailProxy502)
+	if n, err := c.SearchCount(ctx, "res.partner", nil, nil); err != nil || n == 0 {
+		t.Errorf("SearchCount() through two proxy errors = %d, %v; want a retried success", n, err)
+	}
+	s.SetDown(true)
+	for range 6 {
+		_, err = c.SearchCount(ctx, "res.partner", nil, nil)
+	}
+	if !errors.As(err, &e) || e.Kind != odoo.KindUnavailable {
+		t.Errorf("SearchCount() while down error = %v, want KindUnavailable once the breaker opens", err)
+	}
+	s.SetDown(false)
+}
+
+// captureTransport keeps the last /xmlrpc/2/object or /json/2 reply body.
+type captureTransport struct {
+	mu   sync.Mutex
+	last []byte
+	ct   string
+}
+
+func (c *captureTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || !(strings.HasPrefix(r.URL.Path, "/xmlrpc/2/object") || strings.HasPrefix(r.URL.Path, "/json/2/")) {
+		return resp, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.last, c.ct = b, resp.Header.Get("Content-Type")
+	c.mu.Unlock()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, nil
+}
+
+// benchSearchRead measures SearchRead of n rows against the simulator
+// ("sim") and against a server replaying the simulator's reply bytes
+// ("replay"): the second is the client's own cost plus loopback HTTP, with
+// none of the simulator's work.
+func benchSearchRead(b *testing.B, n int, protocol string) {
+	s := startSim(b, odootest.WithVersion(19))
+	if n > 100 {
+		s.AddPartners(n)
+	}
+	ctx := context.Background()
+	o := &odoo.SearchOptions{Fields: []string{"name", "email", "country_id", "category_id", "write_date", "is_company", "parent_id"}, Limit: n, Order: "id"}
+	capture := &captureTransport{}
+	c := simClient(b, s, protocol, &http.Client{Transport: capture})
+	rows, err := c.SearchRead(ctx, "res.partner", nil, o)
+	if err != nil || len(rows) != n {
+		b.Fatalf("SearchRead() = %d rows, %v; want %d", len(rows), err, n)
+	}
+	b.Run("sim", func(b *testing.B) {
+		sc := simClient(b, s, protocol, nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := sc.SearchRead(ctx, "res.partner", nil, o); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	capture.mu.Lock()
+	body, ct := capture.last, capture.ct
+	capture.mu.Unlock()
+	replay := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/xmlrpc/2/common" { // authenticate
+			w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+			io.WriteString(w, `<?xml version="1.0"?><methodResponse><params><param><value><int>2</int></value></param></params></methodResponse>`)
+			return
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Write(body)
+	}))
+	defer replay.Close()
+	b.Run("replay", func(b *testing.B) {
+		rc, err := odoo.New(odoo.Config{URL: replay.URL, DB: odootest.DB, Username: "admin", Password: odoo.NewSecret("admin"),
+			APIKey: odoo.NewSecret(odootest.AdminAPIKey), Protocol: protocol})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rc.Close()
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if rows, err := rc.SearchRead(ctx, "res.partner", nil, o); err != nil || len(rows) != n {
+				b.Fatal(len(rows), err)
+			}
+		}
+	})
+}
+
+// BenchmarkSearchRead1000Rows is a 1,000-row search_read reply from the
+// simulator, over each protocol.
+func BenchmarkSearchRead1000Rows(b *testing.B) {
+	b.Run("xmlrpc", func(b *testing.B) { benchSearchRead(b, 1000, odoo.ProtocolXMLRPC) })
+	b.Run("json2", func(b *testing.B) { benchSearchRead(b, 1000, odoo.ProtocolJSON2) })
+}
+
+// BenchmarkRoundTrip10Rows is the common case: a 10-row search_read on
+// loopback. The "replay" figure is the client's overhead, targeted under
+// 100 µs.
+func BenchmarkRoundTrip10Rows(b *testing.B) {
+	b.Run("xmlrpc", func(b *testing.B) { benchSearchRead(b, 10, odoo.ProtocolXMLRPC) })
+	b.Run("json2", func(b *testing.B) { benchSearchRead(b, 10, odoo.ProtocolJSON2) })
+}
+
+// TestSimulatorProtocolSelection checks "auto" and a misconfigured
+// protocol against simulated Odoo 18 and 19.
+func TestSimulatorProtocolSelection(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		major     int
+		protocol  string
+		wantProto string
+		wantErr   string
+	}{
+		{18, odoo.ProtocolAuto, odoo.ProtocolXMLRPC, ""},
+		{19, odoo.ProtocolAuto, odoo.ProtocolJSON2, ""},
+		{18, odoo.ProtocolJSON2, "", `set protocol = "xmlrpc"`},
+	} {
+		s := startSim(t, odootest.WithVersion(tt.major))
+		c := simClient(t, s, tt.protocol, nil)
+		v, err := c.Version(ctx)
+		if err != nil || v.Major != tt.major {
+			t.Fatalf("Version() on %d = %+v, %v", tt.major, v, err)
+		}
+		_, err = c.SearchCount(ctx, "res.partner", nil, nil)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("SearchCount() with %s on %d error = %v, want %q", tt.protocol, tt.major, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || c.Protocol() != tt.wantProto {
+			t.Errorf("SearchCount() with %s on %d: protocol %q, error %v; want %q", tt.protocol, tt.major, c.Protocol(), err, tt.wantProto)
+		}
+	}
+}
+
+// TestSimulatorReadGroupAcrossVersions checks that ReadGroup gives the same
+// groups from 18's read_group and 19's formatted_read_group, over both
+// protocols.
+func TestSimulatorReadGroupAcrossVersions(t *testing.T) {
+	ctx := context.Background()
+	run := func(major int, protocol string) []map[string]any {
+		s := startSim(t, odootest.WithVersion(major))
+		c := simClient(t, s, protocol, nil)
+		if _, err := c.Version(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := c.ReadGroup(ctx, "sale.order", nil, []string{"amount_total:sum"}, []string{"partner_id"}, &odoo.ReadGroupOptions{Lazy: true, OrderBy: "partner_id"})
+		if err != nil {
+			t.Fatalf("ReadGroup() on %d over %s error = %v", major, protocol, err)
+		}
+		method := "sale.order.read_group"
+		if major >= 19 {
+			method = "sale.order.formatted_read_group"
+		}
+		if n := s.Calls().Count(method); n != 1 {
+			t.Errorf("%s calls on %d over %s = %d, want 1", method, major, protocol, n)
+		}
+		// __domain is built differently by the two methods; the groups,
+		// counts and sums must match.
+		for _, r := range rows {
+			delete(r, "__domain")
+			delete(r, "__context")
+		}
+		return rows
+	}
+	old := run(18, odoo.ProtocolXMLRPC)
+	if len(old) == 0 {
+		t.Fatal("read_group on 18 returned no groups")
+	}
+	for _, p := range []string{odoo.ProtocolXMLRPC, odoo.ProtocolJSON2} {
+		if got := run(19, p); !reflect.DeepEqual(got, old) {
+			t.Errorf("ReadGroup() on 19 over %s = %v\nwant (18's read_group) %v", p, got, old)
+		}
+	}
+}
