@@ -41,8 +41,11 @@ type AccessPolicy struct {
 	// the client, whatever the headers say.
 	TrustedProxies []string
 	// AllowOrigins are the browser Origins ("https://app.example.com", or
-	// "*") allowed to call. A request with any other Origin header is
-	// refused, which is what stops a web page from driving the daemon.
+	// "*") allowed to call. Also allowed: the request's own origin (its
+	// Host; the handlers' Host check is what stops DNS rebinding there) and,
+	// on a loopback listener, loopback origins such as a local MCP
+	// Inspector. A request with any other Origin header is refused, which
+	// is what stops a foreign web page from driving the daemon.
 	AllowOrigins []string
 	// RateLimit is the sustained requests per second allowed per client
 	// IP (per /64 for IPv6); 0 disables. Burst is the bucket size; 0 means
@@ -280,7 +283,7 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request) {
 
 	w.Header().Add("Vary", "Origin")
 	if origin := r.Header.Get("Origin"); origin != "" {
-		if !g.originAllowed(origin) {
+		if !g.originAllowed(origin, r) {
 			g.refuse(w, r, addr, http.StatusForbidden, "origin not allowed")
 			return
 		}
@@ -408,12 +411,23 @@ func (g *guard) clientAddr(r *http.Request) (netip.Addr, bool) {
 	return addr, true
 }
 
-func (g *guard) originAllowed(origin string) bool {
+func (g *guard) originAllowed(origin string, r *http.Request) bool {
 	if g.anyOrigin {
 		return true
 	}
 	n, err := normalizeOrigin(origin)
-	return err == nil && g.origins[n]
+	if err != nil {
+		return false
+	}
+	if g.origins[n] {
+		return true
+	}
+	_, host, _ := strings.Cut(n, "://")
+	if strings.EqualFold(host, r.Host) {
+		return true // same origin: not a cross-site request
+	}
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	return ok && local != nil && isLoopback(local.String()) && isLoopback(host)
 }
 
 // match returns the index of the hash tok matches, or -1. Every stored

@@ -216,6 +216,37 @@ func TestGuardCORS(t *testing.T) {
 		t.Errorf("allowed origin: status %d, headers %v", resp.StatusCode, resp.Header)
 	}
 
+	// A page on this machine (a local MCP Inspector) and a same-origin
+	// request need no configuration on a loopback listener.
+	for _, o := range []string{"http://localhost:6274", "http://127.0.0.1:6274", "http://[::1]:6274", "http://" + strings.TrimPrefix(ts.URL, "http://")} {
+		req, _ = http.NewRequest(http.MethodGet, ts.URL, nil)
+		req.Header.Set("Origin", o)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Access-Control-Allow-Origin") != o {
+			t.Errorf("Origin %s: status %d, Allow-Origin %q", o, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
+		}
+	}
+	// DNS rebinding: same origin as far as the browser knows, but the
+	// Host is foreign; the guard lets it through to the handler's Host
+	// check, which refuses it (see TestHostCheck). A foreign Origin with a
+	// loopback Host is refused here.
+	req, _ = http.NewRequest(http.MethodGet, ts.URL, nil)
+	req.Header.Set("Origin", "http://evil.example:8008")
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("foreign Origin: status %d, want 403", resp.StatusCode)
+	}
+	errorBody(t, resp)
+
 	// Preflight from another origin: refused.
 	req, _ = http.NewRequest(http.MethodOptions, ts.URL, nil)
 	req.Header.Set("Origin", "http://app.example.com") // scheme differs

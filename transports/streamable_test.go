@@ -238,13 +238,33 @@ func TestHostCheck(t *testing.T) {
 			resp.Body.Close()
 		}
 	}
+	// DNS rebinding as a browser does it: Host and Origin both name the
+	// attacker, so the guard sees a same-origin request; the Host check
+	// behind it refuses.
+	gts := httptest.NewServer(Guard(AccessPolicy{}, st))
+	defer gts.Close()
+	req, _ := http.NewRequest(http.MethodPost, gts.URL, strings.NewReader(initBody))
+	req.Host = "evil.example:8008"
+	req.Header.Set("Origin", "http://evil.example:8008")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("rebinding through the guard: status %d, want 403", resp.StatusCode)
+	}
+	if msg := errorBody(t, resp); msg != "host not allowed" {
+		t.Errorf("rebinding through the guard: error %q", msg)
+	}
+
 	// The same check, standalone, for the daemon's other endpoints.
 	h := HostGuard(nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
 	ts2 := httptest.NewServer(h)
 	defer ts2.Close()
-	req, _ := http.NewRequest(http.MethodGet, ts2.URL, nil)
+	req, _ = http.NewRequest(http.MethodGet, ts2.URL, nil)
 	req.Host = "evil.example"
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
