@@ -18,6 +18,18 @@ type dnode struct {
 	value any
 	sub   *dnode // any / not any subdomain on field's comodel
 	comod *model
+	// activeOnly hides archived comodel records inside any (active_test).
+	activeOnly bool
+	cost       int
+}
+
+// combine builds a binary node with the cheaper operand first; & and | are
+// commutative here (no side effects), and following relations is what costs.
+func combine(kind byte, a, b *dnode) *dnode {
+	if b.cost < a.cost {
+		a, b = b, a
+	}
+	return &dnode{kind: kind, kids: []*dnode{a, b}, cost: a.cost + b.cost}
 }
 
 var termOperators = map[string]bool{
@@ -73,14 +85,14 @@ func (e *env) parseDomain(m *model, domain any, method string) (*dnode, *pyErr) 
 				return nil, errValue("Invalid domain "+pyReprValue(items), methodFrame(method)+framesWhereCalc)
 			}
 			n := len(stack) - 1
-			stack[n] = &dnode{kind: '!', kids: []*dnode{stack[n]}}
+			stack[n] = &dnode{kind: '!', kids: []*dnode{stack[n]}, cost: stack[n].cost}
 		case "&", "|":
 			if len(stack) < 2 {
 				return nil, errValue("Invalid domain "+pyReprValue(items), methodFrame(method)+framesWhereCalc)
 			}
 			n := len(stack)
 			a, b := stack[n-1], stack[n-2]
-			stack = append(stack[:n-2], &dnode{kind: t.op[0], kids: []*dnode{a, b}})
+			stack = append(stack[:n-2], combine(t.op[0], a, b))
 		default:
 			node, err := e.compileLeaf(m, t.leaf, method)
 			if err != nil {
@@ -94,7 +106,7 @@ func (e *env) parseDomain(m *model, domain any, method string) (*dnode, *pyErr) 
 	}
 	root := stack[len(stack)-1]
 	for i := len(stack) - 2; i >= 0; i-- {
-		root = &dnode{kind: '&', kids: []*dnode{root, stack[i]}}
+		root = combine('&', root, stack[i])
 	}
 	return root, nil
 }
@@ -197,9 +209,12 @@ func (e *env) compileLeaf(m *model, leaf []any, method string) (*dnode, *pyErr) 
 		if err != nil {
 			return nil, err
 		}
-		return &dnode{kind: 'L', field: f, op: "any", sub: sub, comod: cm}, nil
+		return &dnode{kind: 'L', field: f, op: "any", sub: sub, comod: cm, activeOnly: cm.has("active") && e.activeTest(), cost: 4 + sub.cost}, nil
 	}
-	n := &dnode{kind: 'L', field: f, op: op, value: val}
+	n := &dnode{kind: 'L', field: f, op: op, value: val, cost: 1}
+	if f.compute != nil || f.typ == "one2many" || f.name == "display_name" {
+		n.cost = 3
+	}
 	switch op {
 	case "any", "not any":
 		if !f.relational() {
@@ -214,6 +229,8 @@ func (e *env) compileLeaf(m *model, leaf []any, method string) (*dnode, *pyErr) 
 			return nil, err
 		}
 		n.sub, n.comod = sub, cm
+		n.activeOnly = cm.has("active") && e.activeTest()
+		n.cost = 4 + sub.cost
 	case "child_of", "parent_of":
 		target := m
 		if f.relational() {
@@ -345,7 +362,7 @@ func (e *env) matchLeaf(m *model, n *dnode, r *record) bool {
 	case "any", "not any":
 		found := false
 		for _, id := range relIDs(f, raw) {
-			if cr := n.comod.recs[id]; cr != nil && e.matchActive(n.comod, cr) && e.match(n.comod, n.sub, cr) {
+			if cr := n.comod.recs[id]; cr != nil && (!n.activeOnly || activeRec(cr)) && e.match(n.comod, n.sub, cr) {
 				found = true
 				break
 			}
@@ -358,12 +375,7 @@ func (e *env) matchLeaf(m *model, n *dnode, r *record) bool {
 	return matchScalar(f, n.op, raw, n.value)
 }
 
-// matchActive hides archived comodel records inside any, as the ORM's
-// active_test does for subqueries.
-func (e *env) matchActive(m *model, r *record) bool {
-	if !m.has("active") || !e.activeTest() {
-		return true
-	}
+func activeRec(r *record) bool {
 	a, ok := r.v["active"].(bool)
 	return !ok || a
 }
@@ -576,17 +588,14 @@ func matchScalar(f *field, op string, raw any, val any) bool {
 		}
 		return c >= 0
 	case "like", "ilike", "not like", "not ilike", "=like", "=ilike":
-		s := fmt.Sprint(raw)
-		if f.numeric() {
-			s = scalarText(raw)
-		}
+		s := scalarText(raw)
 		pat := scalarText(val)
 		var ok bool
 		switch op {
 		case "like", "not like":
 			ok = !isNull && strings.Contains(s, pat)
 		case "ilike", "not ilike":
-			ok = !isNull && strings.Contains(strings.ToLower(s), strings.ToLower(pat))
+			ok = !isNull && containsFold(s, pat)
 		case "=like":
 			ok = !isNull && likeMatch(s, pat, false)
 		case "=ilike":
@@ -689,4 +698,31 @@ func toFloat(v any) (float64, bool) {
 		return x, true
 	}
 	return 0, false
+}
+
+// containsFold is a case-insensitive strings.Contains that does not
+// allocate for ASCII text (searches run it once per record).
+func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	// Non-ASCII case mappings can change byte lengths; fall back.
+	if !isASCII(s) || !isASCII(sub) {
+		return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

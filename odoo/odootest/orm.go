@@ -23,8 +23,8 @@ func (e *env) search(m *model, domain any, offset, limit int, order, method stri
 	}
 	hideArchived := m.has("active") && e.activeTest() && !mentionsActive(domain)
 	var out []int64
-	for _, id := range m.ids {
-		r := m.recs[id]
+	for i, id := range m.ids {
+		r := m.rows[i]
 		if hideArchived {
 			if a, ok := r.v["active"].(bool); ok && !a {
 				continue

@@ -85,7 +85,8 @@ type model struct {
 	beforeUnlink func(db *database, m *model, r *record) *pyErr
 
 	recs   map[int64]*record
-	ids    []int64 // ascending, existing records only
+	ids    []int64   // ascending, existing records only
+	rows   []*record // rows[i] is recs[ids[i]], so scans avoid map lookups
 	nextID int64
 	// inv indexes many2one values: field -> target id -> source ids.
 	inv map[string]map[int64][]int64
@@ -241,11 +242,19 @@ func (m *model) insert(r *record) {
 	m.recs[r.id] = r
 	if n := len(m.ids); n == 0 || m.ids[n-1] < r.id {
 		m.ids = append(m.ids, r.id)
+		m.rows = append(m.rows, r)
 	} else {
 		i := sort.Search(n, func(i int) bool { return m.ids[i] >= r.id })
-		m.ids = append(m.ids, 0)
-		copy(m.ids[i+1:], m.ids[i:])
-		m.ids[i] = r.id
+		if i < n && m.ids[i] == r.id {
+			m.rows[i] = r
+		} else {
+			m.ids = append(m.ids, 0)
+			copy(m.ids[i+1:], m.ids[i:])
+			m.ids[i] = r.id
+			m.rows = append(m.rows, nil)
+			copy(m.rows[i+1:], m.rows[i:])
+			m.rows[i] = r
+		}
 	}
 	if r.id >= m.nextID {
 		m.nextID = r.id + 1
@@ -275,6 +284,7 @@ func (m *model) remove(id int64) {
 	i := sort.Search(len(m.ids), func(i int) bool { return m.ids[i] >= id })
 	if i < len(m.ids) && m.ids[i] == id {
 		m.ids = append(m.ids[:i], m.ids[i+1:]...)
+		m.rows = append(m.rows[:i], m.rows[i+1:]...)
 	}
 }
 

@@ -770,7 +770,7 @@ func (s *Server) invoke(uid int64, password, modelName, methodName string, args 
 	}
 	spec := s.lookupMethod(db, m, methodName)
 	if spec == nil {
-		if strings.HasPrefix(methodName, "_") && (m.private[methodName] || (db.version >= 19 && methodName == "check_access")) {
+		if (strings.HasPrefix(methodName, "_") && m.private[methodName]) || (db.version >= 19 && methodName == "check_access") {
 			return nil, errAccess(fmt.Sprintf("Private methods (such as '%s.%s') cannot be called remotely.", m.name, methodName))
 		}
 		if json2 {
@@ -828,6 +828,7 @@ type modelSnap struct {
 	recs   map[int64]*record
 	vals   map[int64]map[string]any
 	ids    []int64
+	rows   []*record
 	nextID int64
 	inv    map[string]map[int64][]int64
 }
@@ -841,7 +842,7 @@ func (db *database) snapshot() dbSnapshot {
 		if name == "ir.model" || name == "ir.model.fields" {
 			continue
 		}
-		ms := modelSnap{recs: make(map[int64]*record, len(m.recs)), ids: append([]int64(nil), m.ids...), nextID: m.nextID, inv: map[string]map[int64][]int64{}}
+		ms := modelSnap{recs: make(map[int64]*record, len(m.recs)), ids: append([]int64(nil), m.ids...), rows: append([]*record(nil), m.rows...), nextID: m.nextID, inv: map[string]map[int64][]int64{}}
 		ms.vals = make(map[int64]map[string]any, len(m.recs))
 		for id, r := range m.recs {
 			ms.recs[id] = r
@@ -877,6 +878,7 @@ func (db *database) restoreSnapshot(s dbSnapshot) {
 			r.v = ms.vals[id]
 		}
 		m.ids = ms.ids
+		m.rows = ms.rows
 		m.nextID = ms.nextID
 		m.inv = ms.inv
 	}

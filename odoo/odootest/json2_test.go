@@ -1,0 +1,118 @@
+package odootest
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestJSON2(t *testing.T) {
+	h := New(WithVersion(19)).Handler()
+	bearer := "bearer " + AdminAPIKey
+	tests := []struct {
+		name       string
+		path       string
+		body       string
+		hdr        []string
+		wantStatus int
+		wantBody   string // exact body for successes; error name + message for failures
+	}{
+		{"search_read", "/json/2/res.partner/search_read", `{"domain": [["id", "in", [9, 10]]], "fields": ["name", "country_id"], "order": "id"}`, []string{"Authorization", bearer}, 200,
+			`[{"id": 9, "name": "Wood Corner", "country_id": [233, "United States"]}, {"id": 10, "name": "Deco Addict", "country_id": [233, "United States"]}]`},
+		{"read with ids", "/json/2/res.partner/read", `{"ids": [3], "fields": ["name", "parent_id"]}`, []string{"Authorization", "Bearer " + AdminAPIKey, "X-Odoo-Database", DB}, 200,
+			`[{"id": 3, "name": "Mitchell Admin", "parent_id": false}]`},
+		{"search_count", "/json/2/res.partner/search_count", `{"domain": [["is_company", "=", true]]}`, []string{"Authorization", bearer}, 200, `11`},
+		{"create returns a list", "/json/2/res.partner/create", `{"vals_list": {"name": "JSON Two"}}`, []string{"Authorization", bearer}, 200, `[62]`},
+		{"name_search takes domain", "/json/2/res.partner/name_search", `{"name": "Deco", "domain": [["is_company", "=", true]], "limit": 5}`, []string{"Authorization", bearer}, 200, `[[10, "Deco Addict"]]`},
+		{"context_get", "/json/2/res.users/context_get", `{}`, []string{"Authorization", bearer}, 200, `{"lang": "en_US", "tz": "Europe/Brussels", "uid": 2}`},
+		{"check_access_rights raise returns null", "/json/2/res.partner/check_access_rights", `{"operation": "read"}`, []string{"Authorization", bearer}, 200, `null`},
+		{"no auth", "/json/2/res.partner/search", `{"domain": []}`, nil, 401,
+			"werkzeug.exceptions.Unauthorized: User not authenticated, use an API Key with a Bearer Authorization header."},
+		{"bad key", "/json/2/res.partner/search", `{"domain": []}`, []string{"Authorization", "bearer 0000000000000000000000000000000000000000"}, 401, "werkzeug.exceptions.Unauthorized: Invalid apikey"},
+		{"password is not a key", "/json/2/res.partner/search", `{"domain": []}`, []string{"Authorization", "bearer admin"}, 401, "werkzeug.exceptions.Unauthorized: Invalid apikey"},
+		{"bad json", "/json/2/res.partner/search", `{"domain": [`, []string{"Authorization", bearer}, 400, "werkzeug.exceptions.BadRequest: could not parse the body as json: "},
+		{"no method", "/json/2/res.partner", `{}`, []string{"Authorization", bearer}, 404, "werkzeug.exceptions.NotFound: Did you mean POST /json/2/<model>/<method>?"},
+		{"unknown model", "/json/2/no.model/search", `{"domain": []}`, []string{"Authorization", bearer}, 404, "werkzeug.exceptions.NotFound: the model 'no.model' does not exist"},
+		{"unknown method", "/json/2/res.partner/foo", `{}`, []string{"Authorization", bearer}, 404, "werkzeug.exceptions.NotFound: The method 'res.partner.foo' does not exist"},
+		{"private method", "/json/2/res.partner/_compute_display_name", `{"ids": [3]}`, []string{"Authorization", bearer}, 403, "odoo.exceptions.AccessError: Private methods (such as 'res.partner._compute_display_name') cannot be called remotely."},
+		{"ids on model method", "/json/2/res.users/create", `{"ids": [1], "vals_list": {}}`, []string{"Authorization", bearer}, 422, "werkzeug.exceptions.UnprocessableEntity: cannot call res.users.create with ids"},
+		{"missing argument", "/json/2/res.partner/search", `{}`, []string{"Authorization", bearer}, 422, "werkzeug.exceptions.UnprocessableEntity: missing a required argument: 'domain'"},
+		{"extra argument", "/json/2/res.partner/search", `{"domain": [], "bogus": 1}`, []string{"Authorization", bearer}, 422, "werkzeug.exceptions.UnprocessableEntity: got an unexpected keyword argument 'bogus'"},
+		{"bad domain", "/json/2/res.partner/search", `{"domain": [["nope", "=", 1]]}`, []string{"Authorization", bearer}, 500, "builtins.ValueError: Invalid field res.partner.nope in leaf ('nope', '=', 1)"},
+		{"user error", "/json/2/res.users/unlink", `{"ids": [2]}`, []string{"Authorization", bearer}, 422, "odoo.exceptions.UserError: You cannot delete the admin user"},
+		{"missing record", "/json/2/res.partner/write", `{"ids": [9999], "vals": {"name": "x"}}`, []string{"Authorization", bearer}, 404, "odoo.exceptions.MissingError: Record does not exist or has been deleted."},
+		{"access error", "/json/2/hr.employee/search", `{"domain": []}`, []string{"Authorization", "bearer " + DemoAPIKey}, 403, "odoo.exceptions.AccessError: You are not allowed to access 'Employee' (hr.employee) records."},
+		{"unknown database", "/json/2/res.partner/search", `{"domain": []}`, []string{"Authorization", bearer, "X-Odoo-Database", "other"}, 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := post(h, tt.path, "application/json", []byte(tt.body), tt.hdr...)
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body %s", rec.Code, tt.wantStatus, rec.Body.String())
+			}
+			if tt.wantBody == "" {
+				return
+			}
+			if rec.Code == 200 {
+				if got := rec.Body.String(); got != tt.wantBody {
+					t.Errorf("body = %s, want %s", got, tt.wantBody)
+				}
+				return
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/json; charset=utf-8" {
+				t.Errorf("Content-Type = %q", ct)
+			}
+			var keys []string
+			dec := json.NewDecoder(strings.NewReader(rec.Body.String()))
+			if _, err := dec.Token(); err != nil {
+				t.Fatal(err)
+			}
+			var e map[string]any
+			for dec.More() {
+				tok, _ := dec.Token()
+				k := tok.(string)
+				keys = append(keys, k)
+				var v any
+				if err := dec.Decode(&v); err != nil {
+					t.Fatal(err)
+				}
+				if e == nil {
+					e = map[string]any{}
+				}
+				e[k] = v
+			}
+			if got := strings.Join(keys, ","); got != "name,message,arguments,context,debug" {
+				t.Errorf("error keys = %s", got)
+			}
+			if got := e["name"].(string) + ": " + e["message"].(string); !strings.HasPrefix(got, tt.wantBody) {
+				t.Errorf("error = %q, want prefix %q", got, tt.wantBody)
+			}
+			if rec.Code == 401 && rec.Header().Get("WWW-Authenticate") != "bearer" {
+				t.Error("401 without WWW-Authenticate: bearer")
+			}
+		})
+	}
+}
+
+func TestVersion19(t *testing.T) {
+	s := New(WithVersion(19))
+	c := newClient(t, s)
+	if got := pyReprValue(c.raw("common", "version").value); !strings.Contains(got, "'server_version': '19.0'") {
+		t.Errorf("version = %s", got)
+	}
+	rows := c.ok("sale.order", "formatted_read_group", l(l(l("state", "=", "sale"))), dict{{"groupby", l("partner_id")}, {"aggregates", l("amount_total:sum", "__count")}})
+	for _, r := range rows.([]any) {
+		d := r.(dict)
+		for _, k := range []string{"partner_id", "amount_total:sum", "__count", "__extra_domain"} {
+			if _, ok := d.get(k); !ok {
+				t.Errorf("formatted_read_group row lacks %s: %s", k, pyReprValue(d))
+			}
+		}
+	}
+	if code, msg := c.fault("res.partner", "name_search", l("Deco"), dict{{"args", l()}}); code != 1 || !strings.Contains(msg, "unexpected keyword argument 'args'") {
+		t.Errorf("19 name_search(args=) = %d %q", code, msg)
+	}
+	if code, _ := c.fault("res.partner", "check_access", l(l(int64(3)), "read"), nil); code != 4 {
+		t.Errorf("19 check_access fault = %d, want 4 (private)", code)
+	}
+}
