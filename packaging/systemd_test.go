@@ -102,7 +102,7 @@ func TestSysusersAndTmpfiles(t *testing.T) {
 	}
 	for path, mode := range map[string]os.FileMode{
 		"etc/odoo-mcpd":             0o750,
-		"etc/odoo-mcpd/credentials": 0o700,
+		"etc/odoo-mcpd/credentials": 0o750,
 		"var/lib/odoo-mcpd":         0o750,
 	} {
 		fi, err := os.Stat(filepath.Join(root, path))
