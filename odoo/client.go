@@ -10,6 +10,12 @@
 // AccessDenied), bounded retries of idempotent reads on transport errors, and
 // a circuit breaker that fails fast while an Odoo is down.
 //
+// Values decode into any as int64, float64, string, bool, []any and
+// map[string]any, the same over both protocols. A decoded value is never
+// nil: an empty string is "", and Odoo's false for an empty field stays
+// false. Every failure is (or wraps) an *Error whose Kind says what kind of
+// failure it was.
+//
 // The package knows nothing of MCP, tenants or configuration files.
 package odoo
 
@@ -32,14 +38,22 @@ import (
 
 // Protocol names accepted in Config.Protocol.
 const (
+	// ProtocolXMLRPC is /xmlrpc/2/common and /xmlrpc/2/object, served by
+	// every Odoo up to 21; the default.
 	ProtocolXMLRPC = "xmlrpc"
-	ProtocolJSON2  = "json2"
-	ProtocolAuto   = "auto"
+	// ProtocolJSON2 is /json/2/<model>/<method> with a bearer API key,
+	// Odoo 19 and later.
+	ProtocolJSON2 = "json2"
+	// ProtocolAuto picks JSON-2 when the server is 19 or later and an API
+	// key is configured, XML-RPC otherwise.
+	ProtocolAuto = "auto"
 )
 
 // Defaults applied by New for zero Config fields.
 const (
-	DefaultTimeout          = 30 * time.Second
+	// DefaultTimeout bounds a call when Config.Timeout is 0.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxResponseBytes caps a reply when Config.MaxResponseBytes is 0.
 	DefaultMaxResponseBytes = 64 << 20
 )
 

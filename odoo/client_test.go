@@ -404,7 +404,7 @@ func TestBadReplies(t *testing.T) {
 		{"html at 200", func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "<html><body><h1>Maintenance</h1></body></html>")
 		}, 0, KindTransport, 0, `got an HTML page titled "Maintenance" instead of an XML-RPC reply`},
-		{"404", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, 0, KindProtocol, 404, `set protocol = "json2"`},
+		{"404", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, 0, KindProtocol, 404, `use protocol "json2"`},
 		{"truncated xml", func(w http.ResponseWriter, r *http.Request) {
 			w.Write(big[:len(big)/2])
 		}, 0, KindProtocol, 0, "malformed XML-RPC reply"},

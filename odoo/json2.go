@@ -85,7 +85,7 @@ func (c *Client) json2NoRoute(ctx context.Context, err error) error {
 		return noJSON2(v)
 	}
 	e := err.(*Error)
-	e.Message += fmt.Sprintf(": check that database %q exists and that the server is Odoo 19 or later (else set protocol = %q)", c.cfg.DB, ProtocolXMLRPC)
+	e.Message += fmt.Sprintf(": check that database %q exists and that the server is Odoo 19 or later (else use protocol %q)", c.cfg.DB, ProtocolXMLRPC)
 	return e
 }
 

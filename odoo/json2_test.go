@@ -508,8 +508,8 @@ func TestProtocolSelection(t *testing.T) {
 		{"auto on 19 without key", 19, false, false, ProtocolAuto, false, ProtocolXMLRPC, ""},
 		{"auto on 18", 18, true, false, ProtocolAuto, true, ProtocolXMLRPC, ""},
 		{"auto on 22", 22, false, true, ProtocolAuto, true, ProtocolJSON2, ""},
-		{"json2 on 18", 18, true, false, ProtocolJSON2, true, "", `the server is Odoo 18.0, which has no JSON-2 API (Odoo 19 and later): set protocol = "xmlrpc"`},
-		{"xmlrpc on 22", 22, false, true, ProtocolXMLRPC, false, "", `serve only JSON-2; set protocol = "json2"`},
+		{"json2 on 18", 18, true, false, ProtocolJSON2, true, "", `the server is Odoo 18.0, which has no JSON-2 API (Odoo 19 and later): use protocol "xmlrpc"`},
+		{"xmlrpc on 22", 22, false, true, ProtocolXMLRPC, false, "", `serve only JSON-2; use protocol "json2"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

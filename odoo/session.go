@@ -22,7 +22,7 @@ func (c *Client) xmlrpcCall(ctx context.Context, service, method string, params 
 	return c.exchange(ctx, request{path: path, ctype: "text/xml", body: body}, func(status int, _ http.Header, b []byte) (any, error) {
 		if status == http.StatusNotFound {
 			return nil, &Error{Kind: KindProtocol, Code: status, Message: fmt.Sprintf(
-				"no XML-RPC endpoint at POST %s (HTTP 404): Odoo 22 and later, or a 19 without the rpc module, serve only JSON-2; set protocol = %q with an API key",
+				"no XML-RPC endpoint at POST %s (HTTP 404): Odoo 22 and later, or a 19 without the rpc module, serve only JSON-2; use protocol %q with an API key",
 				path, ProtocolJSON2)}
 		}
 		if status != http.StatusOK {
@@ -319,7 +319,7 @@ func (c *Client) settleAuto(v *Version) string {
 
 func noJSON2(v *Version) *Error {
 	return &Error{Kind: KindProtocol, Code: http.StatusNotFound, Message: fmt.Sprintf(
-		"the server is Odoo %s, which has no JSON-2 API (Odoo 19 and later): set protocol = %q",
+		"the server is Odoo %s, which has no JSON-2 API (Odoo 19 and later): use protocol %q",
 		v.ServerVersion, ProtocolXMLRPC)}
 }
 

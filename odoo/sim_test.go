@@ -259,7 +259,7 @@ func TestSimulatorProtocolSelection(t *testing.T) {
 	}{
 		{18, odoo.ProtocolAuto, odoo.ProtocolXMLRPC, ""},
 		{19, odoo.ProtocolAuto, odoo.ProtocolJSON2, ""},
-		{18, odoo.ProtocolJSON2, "", `set protocol = "xmlrpc"`},
+		{18, odoo.ProtocolJSON2, "", `use protocol "xmlrpc"`},
 	} {
 		s := startSim(t, odootest.WithVersion(tt.major))
 		c := simClient(t, s, tt.protocol, nil)
