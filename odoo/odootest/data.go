@@ -489,6 +489,25 @@ func seedDemo(db *database) {
 			{"body", "<p>Met at the trade fair, interested in the new desk range.</p>"}, {"message_type", "comment"}, {"subtype_id", int64(1)}, {"author_id", int64(7)}, {"date", s.datetime(20)}})
 	}
 
+	for i, mdl := range [][4]string{
+		{"base", "Base", "", "installed"}, {"web", "Web", "", "installed"}, {"mail", "Discuss", "Chat, mail gateway and private channels", "installed"},
+		{"contacts", "Contacts", "Centralize your address book", "installed"}, {"product", "Products & Pricelists", "", "installed"},
+		{"sale_management", "Sales", "From quotations to invoices", "installed"}, {"purchase", "Purchase", "Purchase orders, tenders and agreements", "installed"},
+		{"account", "Invoicing", "Invoices & Payments", "installed"}, {"crm", "CRM", "Track leads and close opportunities", "installed"},
+		{"project", "Project", "Organize and plan your projects", "installed"}, {"hr", "Employees", "Centralize employee information", "installed"},
+		{"hr_holidays", "Time Off", "Allocate PTOs and follow leaves requests", "installed"}, {"stock", "Inventory", "Manage your stock and logistics activities", "installed"},
+		{"website", "Website", "Enterprise website builder", "uninstalled"}, {"mrp", "Manufacturing", "Manufacturing Orders & BOMs", "uninstalled"},
+	} {
+		app := mdl[2] != ""
+		s.mk("ir.module.module", 0, dict{{"name", mdl[0]}, {"shortdesc", mdl[1]}, {"summary", mdl[2]}, {"state", mdl[3]}, {"application", app},
+			{"sequence", int64(10 + i)}, {"latest_version", func() any {
+				if mdl[3] == "installed" {
+					return fmt.Sprintf("%d.0.1.0", db.version)
+				}
+				return false
+			}()}, {"author", "Odoo S.A."}, {"license", "LGPL-3"}})
+	}
+
 	seedIRModel(db, s)
 }
 

@@ -310,6 +310,33 @@ func mSearchRead(c *call) (any, *pyErr) {
 	return c.e.readRecords(c.m, ids, fields, a["load"] == "_classic_read", framesRead)
 }
 
+func mSearchFetch(c *call) (any, *pyErr) {
+	a, _, err := c.bind("search_fetch")
+	if err != nil {
+		return nil, err
+	}
+	fields, err := stringList(a["field_names"])
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.e.resolveFields(c.m, fields, framesRead); err != nil {
+		return nil, err
+	}
+	off, err := intArg(a["offset"], 0)
+	if err != nil {
+		return nil, err
+	}
+	lim, err := intArg(a["limit"], -1)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := c.e.search(c.m, a["domain"], off, lim, strArg(a["order"]), "search")
+	if err != nil {
+		return nil, err
+	}
+	return idsResult(ids), nil
+}
+
 func mSearchCount(c *call) (any, *pyErr) {
 	a, _, err := c.bind("search_count")
 	if err != nil {

@@ -755,6 +755,15 @@ func buildSchema(db *database) {
 	msg.byName["res_id"].index = true
 	add(msg.finish())
 
+	mod := newModel("ir.module.module", "Module")
+	mod.order = "application desc, sequence, name"
+	mod.recName = "shortdesc"
+	mod.add(fChar("name", "Technical Name", req, ro), fChar("shortdesc", "Module Name", ro, translate), fChar("summary", "Summary", ro, translate),
+		fSel("state", "Status", "uninstallable=Uninstallable;uninstalled=Not Installed;installed=Installed;to upgrade=To be upgraded;to remove=To be removed;to install=To be installed", ro, deflt("uninstalled")),
+		fBool("application", "Application", ro), fInt("sequence", "Sequence", deflt(int64(100))), fChar("latest_version", "Installed Version", ro),
+		fChar("author", "Author", ro), fChar("license", "License", ro))
+	add(mod.finish())
+
 	irm := newModel("ir.model", "Models")
 	irm.order = "model"
 	irm.add(fChar("name", "Model Description", req, translate), fChar("model", "Model", req), fText("info", "Information"),

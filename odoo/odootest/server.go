@@ -815,7 +815,7 @@ func (s *Server) invoke(uid int64, password, modelName, methodName string, args 
 
 // readOnlyMethods never change data, so they can share the read lock.
 var readOnlyMethods = map[string]bool{
-	"search": true, "search_read": true, "search_count": true, "read": true, "fields_get": true,
+	"search": true, "search_read": true, "search_fetch": true, "search_count": true, "read": true, "fields_get": true,
 	"name_search": true, "read_group": true, "formatted_read_group": true, "default_get": true,
 	"check_access_rights": true, "has_access": true, "check_access": true, "get_metadata": true,
 	"exists": true, "browse": true, "context_get": true,
