@@ -61,11 +61,13 @@ func (st *state) lookup(ctx context.Context, model string) (map[string]fieldMeta
 	if !st.pol.modelAllowed(model) {
 		return nil, &refusal{msg: fmt.Sprintf("model %q is not available on this tenant (denied by its models policy)", model)}
 	}
-	fs, err := st.fieldsOf(ctx, model)
-	if err != nil {
-		return nil, err
-	}
-	return st.pol.visibleFields(model, fs), nil
+	return st.visible.get(model, func() (map[string]fieldMeta, error) {
+		fs, err := st.fieldsOf(ctx, model)
+		if err != nil {
+			return nil, err
+		}
+		return st.pol.visibleFields(model, fs), nil
+	})
 }
 
 // modelList returns every model of the Odoo, cached.

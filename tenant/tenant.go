@@ -93,8 +93,12 @@ type state struct {
 	pol    *policy
 	odoo   odooAPI
 	fields *ttlCache[map[string]fieldMeta]
-	models *ttlCache[[]modelInfo]
-	info   *ttlCache[*serverInfo]
+	// visible is fields with the policy's hidden fields taken out; every
+	// call looks fields up, and filtering hundreds of them each time was
+	// the largest cost of a small search.
+	visible *ttlCache[map[string]fieldMeta]
+	models  *ttlCache[[]modelInfo]
+	info    *ttlCache[*serverInfo]
 }
 
 // New builds a tenant from its config: the Odoo client and the MCP server
@@ -166,12 +170,13 @@ func (t *Tenant) buildState(cfg Config) (*state, error) {
 		return nil, fmt.Errorf("tenant %s: %w", cfg.Name, err)
 	}
 	return &state{
-		cfg:    cfg,
-		pol:    pol,
-		odoo:   client,
-		fields: newTTLCache[map[string]fieldMeta](10 * time.Minute),
-		models: newTTLCache[[]modelInfo](10 * time.Minute),
-		info:   newTTLCache[*serverInfo](10 * time.Minute),
+		cfg:     cfg,
+		pol:     pol,
+		odoo:    client,
+		fields:  newTTLCache[map[string]fieldMeta](10 * time.Minute),
+		visible: newTTLCache[map[string]fieldMeta](10 * time.Minute),
+		models:  newTTLCache[[]modelInfo](10 * time.Minute),
+		info:    newTTLCache[*serverInfo](10 * time.Minute),
 	}, nil
 }
 
