@@ -46,10 +46,7 @@ func TestConformance(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	d, err := loadtest.StartDaemon(ctx, loadtest.DaemonOptions{
-		OdooURL: "http://127.0.0.1:1", DB: "odoo_test", Username: "admin", Password: "admin",
-		Dir: t.TempDir(),
-	})
+	d, err := loadtest.StartDemo(ctx, 1, t.TempDir(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,8 +32,9 @@ type DaemonOptions struct {
 // Daemon is a running in-process odoo-mcpd.
 type Daemon struct {
 	*daemon.Daemon
-	mu  sync.Mutex
-	cfg *daemon.Config
+	mu       sync.Mutex
+	cfg      *daemon.Config
+	runtimes map[string]*tenant.Tenant // latest built per name
 }
 
 // TenantName returns the name of the i-th tenant StartDaemon configures.
@@ -88,11 +89,11 @@ func StartDaemon(ctx context.Context, o DaemonOptions) (*Daemon, error) {
 		}
 		lns[name] = ln
 	}
-	d := &Daemon{cfg: cfg}
+	d := &Daemon{cfg: cfg, runtimes: map[string]*tenant.Tenant{}}
 	d.Daemon = daemon.New(daemon.Options{
 		Load:       d.load,
 		ConfigPath: cfg.Path,
-		NewRuntime: NewRuntime,
+		NewRuntime: d.newRuntime,
 		Logger:     o.Logger,
 		Notify:     func(string) error { return nil },
 		Listeners:  lns,
@@ -102,6 +103,24 @@ func StartDaemon(ctx context.Context, o DaemonOptions) (*Daemon, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+func (d *Daemon) newRuntime(cfg tenant.Config, o daemon.RuntimeOptions) (daemon.Runtime, error) {
+	rt, err := NewRuntime(cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.runtimes[cfg.Name] = rt.(tenantRuntime).Tenant
+	d.mu.Unlock()
+	return rt, nil
+}
+
+// Runtime returns the tenant runtime most recently built for name, or nil.
+func (d *Daemon) Runtime(name string) *tenant.Tenant {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.runtimes[name]
 }
 
 func (d *Daemon) load() (*daemon.Config, error) {
