@@ -240,3 +240,13 @@ func TestPlumbingResources(t *testing.T) {
 		t.Error("a non-numeric record id was accepted")
 	}
 }
+
+func TestPlumbingStatus(t *testing.T) {
+	mem := newMemOdoo()
+	h := newHarnessWith(t, memConfig(), mem.factory)
+	h.fails("count_records", map[string]any{"model": "nope.model"}, "does not exist")
+	st := h.tn.Status()
+	if st.Name != "acme" || st.DB != "odoo_test" || st.Calls != 1 || st.Errors != 1 || st.LastError == "" || st.LastErrorAt == nil {
+		t.Errorf("Status = %+v", st)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
 	"github.com/odoo-mcpd/odoo-mcpd/odoo"
 )
 
@@ -199,6 +200,35 @@ func (s *stats) snapshot() Stats {
 		slices.Sort(sorted)
 		out.LatencyP50 = sorted[(n-1)*50/100]
 		out.LatencyP99 = sorted[(n-1)*99/100]
+	}
+	return out
+}
+
+// Status renders the tenant's row of the control API's status document.
+// Sessions is left to the transports, which own them.
+func (t *Tenant) Status() ctlapi.TenantStatus {
+	cfg := t.Config()
+	st := t.Stats()
+	out := ctlapi.TenantStatus{
+		Name:        t.name,
+		State:       st.State,
+		URL:         cfg.URL,
+		DB:          cfg.DB,
+		Protocol:    st.Protocol,
+		OdooVersion: st.OdooVersion,
+		ReadOnly:    cfg.ReadOnly,
+		Calls:       st.Calls,
+		Errors:      st.Errors,
+		LatencyP50:  ctlapi.Duration(st.LatencyP50),
+		LatencyP99:  ctlapi.Duration(st.LatencyP99),
+		LastError:   st.LastError,
+	}
+	if out.Protocol == "" {
+		out.Protocol = cfg.Protocol
+	}
+	if !st.LastErrorAt.IsZero() {
+		at := st.LastErrorAt
+		out.LastErrorAt = &at
 	}
 	return out
 }
