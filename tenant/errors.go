@@ -36,10 +36,10 @@ func describeError(err error) string {
 	var ref *refusal
 	var oe *odoo.Error
 	switch {
-	case errors.As(err, &in):
-		return in.Error()
-	case errors.As(err, &ref):
-		return ref.Error()
+	case errors.As(err, &in), errors.As(err, &ref):
+		// The whole chain: callers wrap these to say where (which
+		// operation of a batch) the problem was.
+		return clip(err.Error())
 	case errors.As(err, &oe):
 		return describeOdooError(oe)
 	case errors.Is(err, context.DeadlineExceeded):

@@ -43,7 +43,13 @@ func uriArg(req mcp.ReadResourceRequest, name string) string {
 			s = v[0]
 		}
 	}
-	if u, err := url.PathUnescape(s); err == nil {
+	unescape := url.PathUnescape
+	if name == "domain" {
+		// Form-style encoders turn spaces into "+", which JSON never holds
+		// outside strings.
+		unescape = url.QueryUnescape
+	}
+	if u, err := unescape(s); err == nil {
 		s = u
 	}
 	return s

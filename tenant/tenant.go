@@ -252,28 +252,20 @@ func (t *Tenant) probe(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	st := t.st.Load()
-	info, err := t.serverInfo(ctx, st)
-	if t.st.Load() != st {
-		return // superseded by an Update
+	res := t.login(ctx, st)
+	if t.st.Load() != st || (ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled)) {
+		return // superseded by an Update, or closed
 	}
-	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			return
-		}
-		msg := describeError(err)
-		t.stats.setState("degraded")
-		t.stats.noteError(msg)
-		t.log.Warn("odoo login failed", "err", msg)
+	if !res.OK {
+		t.log.Warn("odoo login failed", "err", res.Error)
 		return
 	}
-	t.stats.setVersion(info.Version, info.Protocol)
-	t.stats.setState("ready")
-	t.log.Info("odoo ready", "odoo_version", info.Version, "protocol", info.Protocol, "uid", info.UID)
+	t.log.Info("odoo ready", "odoo_version", res.OdooVersion, "protocol", res.Protocol, "uid", res.UID)
 }
 
-// Check logs in to Odoo now and reports how that went.
-func (t *Tenant) Check(ctx context.Context) (ctlapi.CheckResult, error) {
-	st := t.st.Load()
+// login asks Odoo for its version and logs in, always on the wire (never
+// from a cache), and records the outcome in the tenant's state.
+func (t *Tenant) login(ctx context.Context, st *state) ctlapi.CheckResult {
 	res := ctlapi.CheckResult{Tenant: t.name}
 	start := time.Now()
 	v, err := st.odoo.Version(ctx)
@@ -289,12 +281,17 @@ func (t *Tenant) Check(ctx context.Context) (ctlapi.CheckResult, error) {
 		res.Error = describeError(err)
 		t.stats.setState("degraded")
 		t.stats.noteError(res.Error)
-		return res, nil
+		return res
 	}
 	res.OK = true
 	t.stats.setVersion(res.OdooVersion, res.Protocol)
 	t.stats.setState("ready")
-	return res, nil
+	return res
+}
+
+// Check logs in to Odoo now and reports how that went.
+func (t *Tenant) Check(ctx context.Context) (ctlapi.CheckResult, error) {
+	return t.login(ctx, t.st.Load()), nil
 }
 
 // Close stops the background work and releases the Odoo client. It is
