@@ -50,6 +50,7 @@ func init() {
 	genericMethods = map[string]*methodSpec{
 		"search":              {model: true, access: "read", params: []param{reqP("domain"), optP("offset", int64(0)), optP("limit", pyNone{}), optP("order", pyNone{})}, fn: mSearch},
 		"search_read":         {model: true, access: "read", params: []param{optP("domain", pyNone{}), optP("fields", pyNone{}), optP("offset", int64(0)), optP("limit", pyNone{}), optP("order", pyNone{}), optP("load", "_classic_read")}, fn: mSearchRead},
+		"search_fetch":        {model: true, access: "read", params: []param{reqP("domain"), reqP("field_names"), optP("offset", int64(0)), optP("limit", pyNone{}), optP("order", pyNone{})}, fn: mSearchFetch},
 		"search_count":        {model: true, access: "read", params: []param{reqP("domain"), optP("limit", pyNone{})}, fn: mSearchCount},
 		"read":                {access: "read", params: []param{optP("fields", pyNone{}), optP("load", "_classic_read")}, fn: mRead},
 		"fields_get":          {model: true, params: []param{optP("allfields", pyNone{}), optP("attributes", pyNone{})}, fn: mFieldsGet},

@@ -426,3 +426,14 @@ func TestRestrictedUser(t *testing.T) {
 		t.Errorf("check_access_rights = %v, want False", v)
 	}
 }
+
+func TestSearchFetchAndModules(t *testing.T) {
+	c := newClient(t, New())
+	if got := pyReprValue(c.ok("res.partner", "search_fetch", l(l(l("parent_id", "=", int64(10))), l("name")), dict{{"order", "id"}})); got != "[19, 20, 36]" {
+		t.Errorf("search_fetch = %s", got)
+	}
+	apps := c.ok("ir.module.module", "search_read", l(l(l("state", "=", "installed"), l("application", "=", true))), dict{{"fields", l("name")}, {"order", "name"}})
+	if got := len(apps.([]any)); got < 8 {
+		t.Errorf("installed apps = %d", got)
+	}
+}
