@@ -157,6 +157,43 @@ func TestAccessDeniedReauthenticatesOnce(t *testing.T) {
 	}
 }
 
+func TestStaleUIDLogsInAgain(t *testing.T) {
+	f := newFakeOdoo(t)
+	var logins atomic.Int32
+	f.auth = func(login, pw string) any {
+		if logins.Add(1) == 1 {
+			return int64(9999) // the user is then deleted and re-created as 7
+		}
+		return int64(7)
+	}
+	f.execute = func(model, method string, args []any, kw map[string]any) []byte {
+		f.mu.Lock()
+		uid := f.last[1]
+		f.mu.Unlock()
+		if uid == int64(9999) {
+			return recording(t, "x38_bad_uid_execute.resp.xml")
+		}
+		return xmlValue(int64(57))
+	}
+	c := newTestClient(t, Config{URL: f.srv.URL})
+	if n, err := c.SearchCount(context.Background(), "res.partner", nil, nil); err != nil || n != 57 {
+		t.Fatalf("SearchCount() with a stale uid = %d, %v; want 57 after one re-login", n, err)
+	}
+	if c.UID() != 7 || f.count("authenticate") != 2 {
+		t.Errorf("UID() = %d after %d logins, want 7 after 2", c.UID(), f.count("authenticate"))
+	}
+	// A MissingError about another record is an answer, not a stale login.
+	f.execute = func(model, method string, args []any, kw map[string]any) []byte {
+		return recording(t, "x21_write_deleted.resp.xml")
+	}
+	if err := c.Write(context.Background(), "res.partner", []int64{62}, map[string]any{"name": "x"}, nil); !isKind(err, KindUserError) {
+		t.Errorf("Write() on a deleted record error = %v, want KindUserError", err)
+	}
+	if f.count("authenticate") != 2 {
+		t.Errorf("authenticate calls = %d, want still 2", f.count("authenticate"))
+	}
+}
+
 func TestAuthenticate(t *testing.T) {
 	f := newFakeOdoo(t)
 	good := newTestClient(t, Config{URL: f.srv.URL})

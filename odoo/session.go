@@ -42,10 +42,10 @@ func (c *Client) xmlrpcExecute(ctx context.Context, major int, cl call) (any, er
 		return nil, err
 	}
 	v, err := c.executeKW(ctx, uid, cl)
-	if !isKind(err, KindAccessDenied) {
+	if !isKind(err, KindAccessDenied) && !staleUID(err, uid) {
 		return v, err
 	}
-	c.log.Debug("odoo access denied, logging in again", "model", cl.model, "method", cl.method)
+	c.log.Debug("odoo refused the cached login, logging in again", "model", cl.model, "method", cl.method)
 	c.uid.CompareAndSwap(uid, 0)
 	if uid, err = c.ensureLogin(ctx); err != nil {
 		return nil, err
@@ -65,6 +65,18 @@ func (c *Client) executeKW(ctx context.Context, uid int64, cl call) (any, error)
 	return c.retry(ctx, cl.method, func() (any, error) {
 		return c.xmlrpcCall(ctx, "object", "execute_kw", params...)
 	})
+}
+
+// staleUID recognises the fault Odoo gives when the cached uid no longer
+// names a user (the user was deleted and re-created, the database
+// restored): MissingError on res.users(uid,) with "User: uid" [rec x38].
+func staleUID(err error, uid int64) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Class != "MissingError" {
+		return false
+	}
+	u := strconv.FormatInt(uid, 10)
+	return strings.Contains(e.Message, "(Record: res.users("+u+",), User: "+u+")")
 }
 
 func isKind(err error, k Kind) bool {
