@@ -377,7 +377,7 @@ func (c *Client) retry(ctx context.Context, method string, fn func() (any, error
 			return v, err
 		}
 		c.log.Debug("odoo call retrying", "method", method, "attempt", i, "error", c.redact(err.Error()))
-		// Full jitter keeps many clients from retrying in lockstep.
+		// Jitter keeps many clients from retrying in lockstep.
 		wait := backoff/2 + rand.N(backoff/2+1)
 		t := time.NewTimer(wait)
 		select {
@@ -490,7 +490,8 @@ func transportErr(ctx context.Context, path string, err error) *Error {
 }
 
 // statusErr describes a non-200 reply that is not the protocol's own error
-// format: a proxy's error page, a missing route.
+// format: a proxy's error page, a missing route. 5xx, 408 and 429 are
+// KindTransport; other statuses KindProtocol.
 func statusErr(status int, path string, body []byte) *Error {
 	what := snippet(body)
 	if isHTML(body) {
@@ -500,7 +501,15 @@ func statusErr(status int, path string, body []byte) *Error {
 		}
 		what += ")"
 	}
-	return &Error{Kind: KindTransport, Code: status, Message: fmt.Sprintf("HTTP %d %s from POST %s%s",
+	// Only a failing or overloaded server is a transport error (retried,
+	// counted by the breaker); any other refusal is permanent for this
+	// request, and a healthy Odoo behind a strict proxy must not trip the
+	// breaker.
+	kind := KindProtocol
+	if status >= 500 || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests {
+		kind = KindTransport
+	}
+	return &Error{Kind: kind, Code: status, Message: fmt.Sprintf("HTTP %d %s from POST %s%s",
 		status, http.StatusText(status), path, what)}
 }
 

@@ -442,6 +442,11 @@ func TestBadReplies(t *testing.T) {
 			fmt.Fprint(w, "<html><body><h1>Maintenance</h1></body></html>")
 		}, 0, KindTransport, 0, `got an HTML page titled "Maintenance" instead of an XML-RPC reply`},
 		{"404", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, 0, KindProtocol, 404, `use protocol "json2"`},
+		{"403 from a proxy", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(403)
+			fmt.Fprint(w, "<html><head><title>403 Forbidden</title></head></html>")
+		}, 0, KindProtocol, 403, `HTTP 403 Forbidden from POST /xmlrpc/2/common (an HTML page titled "403 Forbidden")`},
+		{"429", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(429) }, 0, KindTransport, 429, "HTTP 429 Too Many Requests"},
 		{"truncated xml", func(w http.ResponseWriter, r *http.Request) {
 			w.Write(big[:len(big)/2])
 		}, 0, KindProtocol, 0, "malformed XML-RPC reply"},

@@ -21,11 +21,14 @@ const (
 	KindUserError
 	// KindServer is any other exception raised inside Odoo (fault 1, HTTP 500).
 	KindServer
-	// KindTransport is a network failure, a timeout, a non-200 status or an
-	// HTML page from a proxy in front of Odoo.
+	// KindTransport is a network failure, a timeout, an HTTP 5xx, 408 or
+	// 429, or an HTML page from a proxy in front of Odoo: Odoo may be down
+	// or overloaded, and an idempotent call may succeed if retried.
 	KindTransport
 	// KindProtocol is a reply that cannot be understood (malformed,
-	// oversized, wrong shape) or a request this client refuses to send.
+	// oversized, wrong shape), a request refused at the HTTP level (a 4xx
+	// other than 408/429, a missing route) or a request this client
+	// refuses to send.
 	KindProtocol
 	// KindUnavailable means the circuit breaker is open: recent calls failed
 	// at the transport level, so this one failed fast without calling Odoo.

@@ -119,12 +119,8 @@ func decodeJSON2(status int, ctype, path string, body []byte) (v any, err error)
 	switch {
 	case status == http.StatusNotFound:
 		return nil, &Error{Kind: KindProtocol, Code: status, Message: fmt.Sprintf("%s at POST %s (HTTP 404)", noRouteMsg, path)}
-	case status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout:
-		return nil, statusErr(status, path, body)
 	default:
-		e := statusErr(status, path, body)
-		e.Kind = KindProtocol
-		return nil, e
+		return nil, statusErr(status, path, body)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -566,6 +567,27 @@ func TestVersionDetection(t *testing.T) {
 	}
 	if f.count("version") != 1 {
 		t.Errorf("common.version calls = %d, want 1", f.count("version"))
+	}
+	// A missing version_info route (404) is not Odoo being down: it is
+	// asked once per Version, never retried.
+	var infoHits atomic.Int32
+	f.mu.Lock()
+	f.hook = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/web/webclient/version_info" {
+			return false
+		}
+		infoHits.Add(1)
+		http.NotFound(w, r)
+		return true
+	}
+	f.mu.Unlock()
+	for range 3 {
+		if _, err := c2.Version(context.Background()); err != nil {
+			t.Fatalf("Version() error = %v", err)
+		}
+	}
+	if n := infoHits.Load(); n != 3 {
+		t.Errorf("version_info requests for 3 Version() calls = %d, want 3 (a 404 is not retried)", n)
 	}
 }
 
