@@ -48,3 +48,10 @@ func BenchmarkSearchRead10(b *testing.B) {
 	s := New()
 	benchCall(b, s, "res.partner", "search_read", l(l(l("is_company", "=", true))), dict{{"fields", l("name", "email", "country_id", "category_id", "write_date")}, {"limit", int64(10)}})
 }
+
+// BenchmarkWrite100k writes one partner while 100,000 are loaded.
+func BenchmarkWrite100k(b *testing.B) {
+	s := New()
+	s.AddPartners(100000)
+	benchCall(b, s, "res.partner", "write", l(l(int64(19)), dict{{"phone", "+1 555 0199"}}), nil)
+}

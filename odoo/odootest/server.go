@@ -494,7 +494,7 @@ func (s *Server) serveXMLRPC(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	result, perr := s.handleXMLRPC(rest, body)
+	result, perr := s.safeHandle(rest, body)
 	var out []byte
 	if perr == nil {
 		var encErr error
@@ -541,6 +541,17 @@ func encodeLegacyFault(e *pyErr) []byte {
 	_ = encodeValue(&b, dict{{"faultCode", code}, {"faultString", msg}})
 	b.WriteString("</fault>\n\n</methodResponse>\n")
 	return b.Bytes()
+}
+
+// safeHandle turns a bug in the simulator into a fault 1 instead of a
+// dropped connection, so a test sees what went wrong.
+func (s *Server) safeHandle(service string, body []byte) (res any, perr *pyErr) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, perr = nil, &pyErr{class: "Exception", msg: fmt.Sprintf("odootest internal error: %v", r), frames: framesDispatch}
+		}
+	}()
+	return s.handleXMLRPC(service, body)
 }
 
 func (s *Server) handleXMLRPC(service string, body []byte) (any, *pyErr) {
@@ -833,13 +844,17 @@ type modelSnap struct {
 	inv    map[string]map[int64][]int64
 }
 
-// snapshot records the state of the small models; res.partner at scale is
-// snapshotted too, which costs a map copy per write (acceptable: writes
-// are rare in benchmarks).
+// snapshotLimit bounds the models a write snapshots: a model scaled up
+// with AddPartners is not copied on every write. Create, write and unlink
+// validate before they change anything, so the snapshot only matters for
+// failures halfway through x2many commands or multi-record calls.
+const snapshotLimit = 20000
+
+// snapshot records the state of the models a failed call must roll back.
 func (db *database) snapshot() dbSnapshot {
 	out := make(dbSnapshot, len(db.models))
 	for name, m := range db.models {
-		if name == "ir.model" || name == "ir.model.fields" {
+		if name == "ir.model" || name == "ir.model.fields" || len(m.recs) > snapshotLimit {
 			continue
 		}
 		ms := modelSnap{recs: make(map[int64]*record, len(m.recs)), ids: append([]int64(nil), m.ids...), rows: append([]*record(nil), m.rows...), nextID: m.nextID, inv: map[string]map[int64][]int64{}}

@@ -1,6 +1,7 @@
 package odootest
 
 import (
+	"bytes"
 	"math"
 	"testing"
 )
@@ -114,4 +115,39 @@ func FuzzParseMethodCall(f *testing.F) {
 			t.Fatal("nil call without error")
 		}
 	})
+}
+
+// FuzzExecuteKW sends arbitrary argument shapes through execute_kw: every
+// answer must be a well-formed XML-RPC reply, never a panic.
+func FuzzExecuteKW(f *testing.F) {
+	f.Add("res.partner", "search_read", `<array><data><value><array><data><value><array><data><value>name</value><value>ilike</value><value>a</value></data></array></value></data></array></value></data></array>`)
+	f.Add("res.partner", "write", `<array><data><value><int>3</int></value><value><struct><member><name>parent_id</name><value><int>3</int></value></member></struct></value></data></array>`)
+	f.Add("sale.order", "read_group", `<array><data><value><array><data></data></array></value><value><array><data><value>amount_total</value></data></array></value><value>date_order:week</value></data></array>`)
+	f.Add("res.partner", "create", `<array><data><value><array><data><value><int>6</int></value></data></array></value></data></array>`)
+	f.Add("crm.lead", "search", `<string>|</string>`)
+	s := New()
+	h := s.Handler()
+	f.Fuzz(func(t *testing.T, model, method, args string) {
+		body := "<?xml version='1.0'?><methodCall><methodName>execute_kw</methodName><params>" +
+			"<param><value><string>odoo_test</string></value></param><param><value><int>2</int></value></param>" +
+			"<param><value><string>admin</string></value></param><param><value><string>" + escapeText(model) + "</string></value></param>" +
+			"<param><value><string>" + escapeText(method) + "</string></value></param><param><value>" + args + "</value></param></params></methodCall>"
+		rec := post(h, "/xmlrpc/2/object", "text/xml", []byte(body))
+		if rec.Code != 200 {
+			t.Fatalf("HTTP %d", rec.Code)
+		}
+		r, err := parseResponse(rec.Body.Bytes())
+		if err != nil {
+			t.Fatalf("reply does not parse: %v", err)
+		}
+		if r.fault && contains(r.faultText, "odootest internal error") {
+			t.Fatalf("simulator panicked: %s", lastLine(r.faultText))
+		}
+	})
+}
+
+func escapeText(s string) string {
+	var b bytes.Buffer
+	writeEscaped(&b, s)
+	return b.String()
 }
