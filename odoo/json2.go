@@ -101,7 +101,10 @@ func decodeJSON2(status int, ctype, path string, body []byte) (v any, err error)
 	isJSON := mt == "application/json" || (mt == "" && !isHTML(body))
 	if status == http.StatusOK {
 		if isHTML(body) {
-			return nil, statusErr(status, path, body)
+			// A proxy's maintenance page, as over XML-RPC.
+			e := statusErr(status, path, body)
+			e.Kind = KindTransport
+			return nil, e
 		}
 		return decodeJSONValue(body)
 	}

@@ -673,3 +673,42 @@ func TestAdaptCall(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeJSON2(t *testing.T) {
+	const path = "/json/2/res.partner/read"
+	tests := []struct {
+		status int
+		ctype  string
+		body   string
+		want   any
+		kind   Kind
+		class  string
+	}{
+		{200, "application/json", `[{"id": 7, "x": 3000000000.0, "y": null, "z": ""}]`,
+			[]any{map[string]any{"id": int64(7), "x": 3e9, "y": false, "z": ""}}, 0, ""},
+		{200, "application/json", `null`, false, 0, ""},
+		{200, "application/json", `[1] [2]`, nil, KindProtocol, ""},
+		{200, "application/json", `{`, nil, KindProtocol, ""},
+		{200, "text/html", `<html><title>Maintenance</title></html>`, nil, KindTransport, ""},
+		{502, "text/html", `<html><title>502 Bad Gateway</title></html>`, nil, KindTransport, ""},
+		{404, "text/html", `<!doctype html><title>404 Not Found</title>`, nil, KindProtocol, ""},
+		{415, "text/html", `<html><title>415</title></html>`, nil, KindProtocol, ""},
+		{500, "application/json", `{"name":"builtins.KeyError","message":"'x'","arguments":[],"context":{},"debug":"tb"}`, nil, KindServer, "KeyError"},
+		{403, "application/json", `{"name":"odoo.exceptions.AccessDenied","message":"Access Denied","arguments":[],"context":{},"debug":""}`, nil, KindAccessDenied, "AccessDenied"},
+		{409, "application/json", `{"name":"odoo.exceptions.LockError","message":"locked","arguments":[],"context":{},"debug":""}`, nil, KindUserError, "LockError"},
+		{400, "application/json", `{"name":"werkzeug.exceptions.BadRequest","message":"could not parse the body as json","arguments":[],"context":{},"debug":""}`, nil, KindProtocol, "BadRequest"},
+	}
+	for _, tt := range tests {
+		v, err := decodeJSON2(tt.status, tt.ctype, path, []byte(tt.body))
+		if tt.kind == 0 {
+			if err != nil || !reflect.DeepEqual(v, tt.want) {
+				t.Errorf("decodeJSON2(%d, %q) = %s, %v; want %s", tt.status, tt.body, format(v), err, format(tt.want))
+			}
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != tt.kind || e.Class != tt.class {
+			t.Errorf("decodeJSON2(%d, %q) error = %#v, want kind %v class %q", tt.status, tt.body, err, tt.kind, tt.class)
+		}
+	}
+}
