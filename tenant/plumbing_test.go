@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/odoo-mcpd/odoo-mcpd/transports"
 )
 
 func memConfig() Config {
@@ -248,5 +250,28 @@ func TestPlumbingStatus(t *testing.T) {
 	st := h.tn.Status()
 	if st.Name != "acme" || st.DB != "odoo_test" || st.Calls != 1 || st.Errors != 1 || st.LastError == "" || st.LastErrorAt == nil {
 		t.Errorf("Status = %+v", st)
+	}
+}
+
+func TestPlumbingAuditNamesClient(t *testing.T) {
+	mem := newMemOdoo()
+	h := newHarnessWith(t, memConfig(), mem.factory)
+	ctx := transports.WithClient(context.Background(), transports.Client{Addr: "192.0.2.7", Token: "ab12cd34", Transport: transports.TransportHTTP})
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "delete_records"
+	req.Params.Arguments = map[string]any{"model": "res.partner", "ids": []any{8}}
+	if res, err := h.cl.CallTool(ctx, req); err != nil || res.IsError {
+		t.Fatalf("delete_records = %v, %v", res, err)
+	}
+	lines := h.audits.lines(t)
+	if len(lines) != 1 {
+		t.Fatalf("audit lines = %v", lines)
+	}
+	cl, _ := lines[0]["client"].(map[string]any)
+	if cl["addr"] != "192.0.2.7" || cl["token"] != "ab12cd34" || cl["transport"] != "http" {
+		t.Errorf("audit client = %v", lines[0]["client"])
+	}
+	if ids, _ := lines[0]["ids"].([]any); len(ids) != 1 || ids[0] != float64(8) || lines[0]["model"] != "res.partner" || lines[0]["allowed"] != true {
+		t.Errorf("audit line = %v", lines[0])
 	}
 }
