@@ -80,7 +80,7 @@ func (c *call) jsonResult(v any) (*mcp.CallToolResult, error) {
 	if r, ok := v.(*mcp.CallToolResult); ok {
 		return r, nil
 	}
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the answer: %w", err)
 	}

@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -26,7 +25,7 @@ func jsonContents(uri string, v any, err error) ([]mcp.ResourceContents, error) 
 	if err != nil {
 		return nil, errors.New(describeError(err))
 	}
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %s: %w", uri, err)
 	}

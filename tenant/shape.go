@@ -1,10 +1,12 @@
 package tenant
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // fieldMeta is one field as fields_get describes it.
@@ -77,6 +79,13 @@ func defaultFields(fs map[string]fieldMeta) []string {
 	for _, n := range preferredFields {
 		if f, ok := fs[n]; ok && f.Type != "binary" && len(out) < maxDefaultFields {
 			out = append(out, n)
+		}
+	}
+	// display_name repeats name on most models; keep it only where it
+	// says more (a contact's "Company, Person").
+	if i := slices.Index(out, "display_name"); i >= 0 {
+		if _, ok := fs["name"]; ok {
+			out = slices.Delete(out, i, i+1)
 		}
 	}
 	if len(out) < 3 {
@@ -194,11 +203,15 @@ func shapeGroupRow(row map[string]any, fs map[string]fieldMeta, p *policy, model
 	out := make(map[string]any, len(row))
 	for k, v := range row {
 		switch k {
-		case "__context", "__fold":
-			continue
 		case "__domain":
 			out["domain"] = v
 			continue
+		case "__count":
+			out[k] = v
+			continue
+		}
+		if strings.HasPrefix(k, "__") {
+			continue // __context, __fold, __range: the web client's
 		}
 		if p.fieldHidden(model, k) {
 			continue
@@ -246,9 +259,21 @@ func (p *policy) capRows(rows []map[string]any, offset int, wrap func([]map[stri
 }
 
 func jsonSize(v any) int {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		return 0
 	}
 	return len(b)
+}
+
+// marshal encodes compact JSON without HTML escaping: domains hold "&",
+// "<" and ">" and a model reads them better unescaped.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
