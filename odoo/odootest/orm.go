@@ -11,7 +11,7 @@ import (
 )
 
 // search returns the ids matching domain, ordered, with offset and limit
-// applied (limit < 0 means none).
+// applied. A limit of 0 or less means none, as Odoo treats a falsy limit.
 func (e *env) search(m *model, domain any, offset, limit int, order, method string) ([]int64, *pyErr) {
 	root, err := e.parseDomain(m, domain, method)
 	if err != nil {
@@ -42,7 +42,7 @@ func (e *env) search(m *model, domain any, offset, limit int, order, method stri
 			out = out[offset:]
 		}
 	}
-	if limit >= 0 && limit < len(out) {
+	if limit > 0 && limit < len(out) {
 		out = out[:limit]
 	}
 	if out == nil {
@@ -451,7 +451,7 @@ func (e *env) readGroup(m *model, domain any, fieldsArg []string, groupby []stri
 			out = out[offset:]
 		}
 	}
-	if limit >= 0 && limit < len(out) {
+	if limit > 0 && limit < len(out) {
 		out = out[:limit]
 	}
 	return out, nil

@@ -115,6 +115,8 @@ func TestSearchOrderLimitOffset(t *testing.T) {
 	}{
 		{"id desc", dict{{"order", "id desc"}, {"limit", int64(3)}}, []int64{18, 17, 16}},
 		{"offset", dict{{"order", "id"}, {"limit", int64(2)}, {"offset", int64(1)}}, []int64{10, 11}},
+		{"limit 0 is no limit", dict{{"order", "id"}, {"limit", int64(0)}, {"offset", int64(8)}}, []int64{17, 18}},
+		{"limit false", dict{{"order", "id"}, {"limit", false}, {"offset", int64(9)}}, []int64{18}},
 		{"name asc", dict{{"order", "name asc"}, {"limit", int64(2)}}, []int64{1, 12}},
 		{"two keys", dict{{"order", "country_id desc, name"}, {"limit", int64(1)}}, []int64{12}},
 	}

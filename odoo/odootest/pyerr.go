@@ -272,10 +272,18 @@ const framesRead = `  File "/usr/lib/python3/dist-packages/odoo/models.py", line
     raise ValueError(_("Invalid field %(field)r on model %(model)r", field=fname, model=self._name))
 `
 
+const framesDecoratorLocked = `  File "/usr/lib/python3/dist-packages/decorator.py", line 232, in fun
+    return caller(func, *(extras + args), **kw)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "/usr/lib/python3/dist-packages/odoo/tools/func.py", line 97, in locked
+    return func(inst, *args, **kwargs)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+`
+
 const framesBadDB = `  File "/usr/lib/python3/dist-packages/odoo/modules/registry.py", line 106, in __new__
     return cls.registries[db_name]
            ~~~~~~~~~~~~~~^^^^^^^^^
-  File "/usr/lib/python3/dist-packages/odoo/tools/lru.py", line 33, in __getitem__
+` + framesDecoratorLocked + `  File "/usr/lib/python3/dist-packages/odoo/tools/lru.py", line 33, in __getitem__
     a = self.d[obj]
         ~~~~~~^^^^^
 `
@@ -283,17 +291,60 @@ const framesBadDB = `  File "/usr/lib/python3/dist-packages/odoo/modules/registr
 const framesBadDBConnect = `  File "/usr/lib/python3/dist-packages/odoo/modules/registry.py", line 108, in __new__
     return cls.new(db_name)
            ^^^^^^^^^^^^^^^^
-  File "/usr/lib/python3/dist-packages/odoo/modules/registry.py", line 116, in new
+` + framesDecoratorLocked + `  File "/usr/lib/python3/dist-packages/odoo/modules/registry.py", line 116, in new
     registry.init(db_name)
   File "/usr/lib/python3/dist-packages/odoo/modules/registry.py", line 209, in init
     with closing(self.cursor()) as cr:
                  ^^^^^^^^^^^^^
-  File "/usr/lib/python3/dist-packages/odoo/sql_db.py", line 726, in borrow
+  File "/usr/lib/python3/dist-packages/odoo/modules/registry.py", line 1013, in cursor
+    return self._db.cursor()
+           ^^^^^^^^^^^^^^^^^
+  File "/usr/lib/python3/dist-packages/odoo/sql_db.py", line 799, in cursor
+    return Cursor(self.__pool, self.__dbname, self.__dsn)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "/usr/lib/python3/dist-packages/odoo/sql_db.py", line 288, in __init__
+    self._cnx = pool.borrow(dsn)
+                ^^^^^^^^^^^^^^^^
+` + framesDecoratorLocked + `  File "/usr/lib/python3/dist-packages/odoo/sql_db.py", line 726, in borrow
     result = psycopg2.connect(
              ^^^^^^^^^^^^^^^^^
   File "/usr/lib/python3/dist-packages/psycopg2/__init__.py", line 122, in connect
     conn = _connect(dsn, connection_factory=connection_factory, **kwasync)
            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+`
+
+// framesAuthenticate is the common service's path into the registry.
+const framesAuthenticate = framesDispatch + `  File "/usr/lib/python3/dist-packages/odoo/service/common.py", line 58, in dispatch
+    return g[exp_method_name](*params)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "/usr/lib/python3/dist-packages/odoo/service/common.py", line 26, in exp_authenticate
+    res_users = Registry(db)['res.users']
+                ^^^^^^^^^^^^
+`
+
+// framesPartnerCreate is res.partner's create override chain (account,
+// base, mail) in front of BaseModel.create.
+const framesPartnerCreate = `  File "<decorator-gen-101>", line 2, in create
+  File "/usr/lib/python3/dist-packages/odoo/api.py", line 497, in _model_create_multi
+    return create(self, [arg])
+           ^^^^^^^^^^^^^^^^^^^
+  File "/usr/lib/python3/dist-packages/odoo/addons/account/models/partner.py", line 824, in create
+    return super().create(vals_list)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "<decorator-gen-23>", line 2, in create
+  File "/usr/lib/python3/dist-packages/odoo/api.py", line 498, in _model_create_multi
+    return create(self, arg)
+           ^^^^^^^^^^^^^^^^^
+  File "/usr/lib/python3/dist-packages/odoo/addons/base/models/res_partner.py", line 806, in create
+    partners = super().create(vals_list)
+               ^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "<decorator-gen-50>", line 2, in create
+  File "/usr/lib/python3/dist-packages/odoo/api.py", line 498, in _model_create_multi
+    return create(self, arg)
+           ^^^^^^^^^^^^^^^^^
+  File "/usr/lib/python3/dist-packages/odoo/addons/mail/models/mail_thread.py", line 278, in create
+    threads = super(MailThread, self).create(vals_list)
+              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 `
 
 // errBadDB is what any service raises for a database that does not exist.

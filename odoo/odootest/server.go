@@ -626,7 +626,7 @@ func (s *Server) common(method string, params []any) (any, *pyErr) {
 		login, _ := params[1].(string)
 		password, _ := params[2].(string)
 		if db != DB {
-			return nil, errBadDB(db, framesDispatch)
+			return nil, errBadDB(db, framesAuthenticate)
 		}
 		s.mu.RLock()
 		defer s.mu.RUnlock()

@@ -523,7 +523,7 @@ func checkFieldNames(m *model, vals dict, create bool) *pyErr {
 				return &pyErr{
 					class:  "ValueError",
 					msg:    fmt.Sprintf("Invalid field %s on model %s", pyRepr(e.K), pyRepr(m.name)),
-					frames: framesCallKW + framesCreate,
+					frames: framesCallKW + createChain(m) + framesCreate,
 					cause:  &pyErr{class: "KeyError", msg: pyRepr(e.K), frames: framesUpdateCacheKey},
 				}
 			}
@@ -531,6 +531,15 @@ func checkFieldNames(m *model, vals dict, create bool) *pyErr {
 		}
 	}
 	return nil
+}
+
+// createChain is the override chain a model's create goes through before
+// BaseModel.create, as a traceback shows it.
+func createChain(m *model) string {
+	if m.name == "res.partner" {
+		return framesPartnerCreate
+	}
+	return ""
 }
 
 var logAccess = map[string]bool{"id": true, "create_uid": true, "create_date": true, "write_uid": true, "write_date": true, "display_name": true}
