@@ -217,8 +217,9 @@ func newTransport() *http.Transport {
 	}
 }
 
-// Close closes idle connections; calls made afterwards fail with
-// KindUnavailable.
+// Close closes the idle connections of the client's own transport (a
+// Config.HTTPClient is left alone: others may share it); calls made
+// afterwards fail with KindUnavailable. Calls in flight finish normally.
 func (c *Client) Close() {
 	c.isClosed.Store(true)
 	if c.own != nil {
