@@ -320,3 +320,68 @@ func TestSimulatorReadGroupAcrossVersions(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulatorConcurrentUse drives one client from many goroutines with
+// mixed reads and writes, forced re-logins and injected proxy failures, so
+// -race sees the login flight, the breaker and the buffer pool under load.
+func TestSimulatorConcurrentUse(t *testing.T) {
+	for _, protocol := range []string{odoo.ProtocolXMLRPC, odoo.ProtocolJSON2} {
+		t.Run(protocol, func(t *testing.T) {
+			s := startSim(t, odootest.WithVersion(19))
+			c := simClient(t, s, protocol, nil)
+			ctx := context.Background()
+			var wg sync.WaitGroup
+			errs := make(chan error, 64)
+			for g := range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range 10 {
+						switch (g + i) % 4 {
+						case 0:
+							if _, err := c.SearchRead(ctx, "res.partner", nil, &odoo.SearchOptions{Fields: []string{"name"}, Limit: 20}); err != nil {
+								errs <- err
+							}
+						case 1:
+							id, err := c.Create(ctx, "res.partner", map[string]any{"name": "concurrent"}, nil)
+							if err == nil {
+								err = c.Write(ctx, "res.partner", []int64{id}, map[string]any{"phone": "1"}, nil)
+							}
+							if err == nil {
+								err = c.Unlink(ctx, "res.partner", []int64{id}, nil)
+							}
+							if err != nil && !isTransport(err) { // an injected 502 may hit a write
+								errs <- err
+							}
+						case 2:
+							if _, err := c.Authenticate(ctx); err != nil {
+								errs <- err
+							}
+						case 3:
+							// One goroutine injects, and its own call consumes
+							// at least one failure, so at most one is pending:
+							// a retried read always gets through and the
+							// breaker never sees five in a row.
+							if g == 0 {
+								s.FailNext(1, odootest.FailProxy502)
+							}
+							if _, err := c.NameSearch(ctx, "res.partner", "a", nil, 5, nil); err != nil {
+								errs <- err
+							}
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func isTransport(err error) bool {
+	var e *odoo.Error
+	return errors.As(err, &e) && e.Kind == odoo.KindTransport
+}
