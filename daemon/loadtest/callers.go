@@ -134,7 +134,9 @@ func resultText(res *mcp.CallToolResult) string {
 
 // start initializes a session on cl.
 func start(ctx context.Context, cl *client.Client) error {
-	if err := cl.Start(ctx); err != nil {
+	// An SSE client's stream lives as long as the context Start gets; the
+	// session must outlive a set-up deadline, so only Close ends it.
+	if err := cl.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
 	init := mcp.InitializeRequest{}
