@@ -23,7 +23,7 @@ type entry struct {
 	key  string   // full dotted key, quoted like TOML where needed
 	path []string // the key's segments
 	name string   // last key segment
-	line int
+	line lineRef
 	val  any
 	prim toml.Primitive
 }
@@ -31,7 +31,7 @@ type entry struct {
 // table is a decoded TOML table.
 type table struct {
 	key     string
-	line    int
+	line    lineRef
 	entries []entry // sorted by name
 }
 
@@ -61,11 +61,11 @@ func (l *loader) problem(line int, key, format string, args ...any) {
 }
 
 func (l *loader) errorf(e entry, format string, args ...any) {
-	l.problem(e.line, e.key, format, args...)
+	l.problem(e.line.get(), e.key, format, args...)
 }
 
 func (l *loader) warnf(e entry, format string, args ...any) {
-	l.warns = append(l.warns, Problem{File: l.file, Line: e.line, Key: e.key, Msg: fmt.Sprintf(format, args...)})
+	l.warns = append(l.warns, Problem{File: l.file, Line: e.line.get(), Key: e.key, Msg: fmt.Sprintf(format, args...)})
 }
 
 // lineProbe makes the decoder report the position of the key it is asked
@@ -77,9 +77,28 @@ var errProbe = errors.New("line probe")
 
 func (lineProbe) UnmarshalTOML(any) error { return errProbe }
 
-func (l *loader) lineOf(p toml.Primitive) int {
+// lineRef is where a key was written, found only when a problem needs it:
+// BurntSushi reports a key's line only inside a ParseError, and building
+// one scans and copies the whole file, so probing every key while loading
+// made a load quadratic in the file's size (over a second for 1,000
+// tenants, on every reload).
+type lineRef struct {
+	md   *toml.MetaData // nil: the line is n
+	prim toml.Primitive
+	n    int
+}
+
+func (l *loader) lineOf(p toml.Primitive) lineRef { return lineRef{md: &l.md, prim: p} }
+
+// knownLine is a lineRef for a line already known.
+func knownLine(n int) lineRef { return lineRef{n: n} }
+
+func (r lineRef) get() int {
+	if r.md == nil {
+		return r.n
+	}
 	var pe toml.ParseError
-	if err := l.md.PrimitiveDecode(p, lineProbe{}); errors.As(err, &pe) {
+	if err := r.md.PrimitiveDecode(r.prim, lineProbe{}); errors.As(err, &pe) {
 		return pe.Position.Line
 	}
 	return 0
@@ -102,7 +121,7 @@ func (l *loader) decodeTable(e entry) (*table, bool) {
 	return l.tableFrom(e.key, e.line, m, e.path), true
 }
 
-func (l *loader) tableFrom(key string, line int, m map[string]toml.Primitive, path []string) *table {
+func (l *loader) tableFrom(key string, line lineRef, m map[string]toml.Primitive, path []string) *table {
 	t := &table{key: key, line: line}
 	for name, p := range m {
 		k := append(slices.Clip(path), name)

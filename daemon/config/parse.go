@@ -23,7 +23,7 @@ func parse(path string, data []byte, env func(string) string, worldReadable bool
 		return nil, &Error{Problems: l.probs}
 	}
 	l.md = md
-	top := l.tableFrom("", 0, root, nil)
+	top := l.tableFrom("", knownLine(0), root, nil)
 
 	f := &File{Path: path, Daemon: defaultDaemon()}
 	for _, e := range top.entries {
@@ -46,7 +46,7 @@ func parse(path string, data []byte, env func(string) string, worldReadable bool
 		if t, ok := l.decodeTable(e); ok {
 			for _, te := range t.entries {
 				if msg := checkTenantName(te.name); msg != "" {
-					l.problem(te.line, te.key, "%s", msg)
+					l.problem(te.line.get(), te.key, "%s", msg)
 					continue
 				}
 				tt, ok := l.decodeTable(te)
@@ -175,10 +175,10 @@ func (l *loader) daemon(t *table, d *Daemon) {
 		if e.key == "" {
 			e, _ = t.get("http_listen")
 		}
-		l.problem(e.line, e.key, "http_listen and sse_listen must differ, both are %q", d.HTTPListen)
+		l.problem(e.line.get(), e.key, "http_listen and sse_listen must differ, both are %q", d.HTTPListen)
 	}
 	if d.HTTPListen == "" && d.SSEListen == "" {
-		l.problem(t.line, "daemon", "http_listen and sse_listen are both disabled; only the control socket would serve")
+		l.problem(t.line.get(), "daemon", "http_listen and sse_listen are both disabled; only the control socket would serve")
 	}
 }
 
@@ -391,13 +391,13 @@ func (l *loader) tenant(t *table, name string, base tenantBuild) (tenant.Config,
 	c := &b.cfg
 	for _, req := range []struct{ key, val string }{{"url", c.URL}, {"db", c.DB}, {"username", c.Username}} {
 		if _, written := t.get(req.key); !written && req.val == "" {
-			l.problem(t.line, t.key, "missing %s", req.key)
+			l.problem(t.line.get(), t.key, "missing %s", req.key)
 		}
 	}
 	c.Password = l.resolveSecret(t, "password", b.password)
 	c.APIKey = l.resolveSecret(t, "api_key", b.apiKey)
 	if b.password.none() && b.apiKey.none() {
-		l.problem(t.line, t.key, "no credentials: set password_file, password_env, api_key_file or api_key_env")
+		l.problem(t.line.get(), t.key, "no credentials: set password_file, password_env, api_key_file or api_key_env")
 	}
 	if c.Protocol == "json2" && b.apiKey.none() {
 		e, _ := t.get("protocol")

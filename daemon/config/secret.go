@@ -58,13 +58,11 @@ func (l *loader) resolveSecret(t *table, kind string, r secretRefs) odoo.Secret 
 		for i, e := range set {
 			names[i] = e.name
 		}
-		last := set[0]
+		lastLine := set[0].line.get()
 		for _, e := range set {
-			if e.line > last.line {
-				last = e
-			}
+			lastLine = max(lastLine, e.line.get())
 		}
-		l.problem(last.line, t.key, "%s is given more than once (%s); keep exactly one", kind, strings.Join(names, " and "))
+		l.problem(lastLine, t.key, "%s is given more than once (%s); keep exactly one", kind, strings.Join(names, " and "))
 		return odoo.Secret{}
 	}
 	e := set[0]

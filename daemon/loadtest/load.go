@@ -33,6 +33,9 @@ type Options struct {
 	// Warmup calls are made by each worker before measuring starts, so
 	// connection set-up and caches do not count.
 	Warmup int
+	// OnMeasure, when set, is called as the measured phase begins, for
+	// something that must happen under load (a reload).
+	OnMeasure func()
 }
 
 // maxSamples caps the latencies kept, so a long run cannot eat the
@@ -52,6 +55,12 @@ type Result struct {
 	P90         time.Duration
 	P99         time.Duration
 	Max         time.Duration
+	// CPUPerCall is the process's CPU time (user and system) over the
+	// measured phase divided by the calls: on a machine shared with other
+	// work it says more about cost than wall-clock throughput does. It
+	// covers everything in the process (clients, and the daemon and
+	// simulator when they run in-process).
+	CPUPerCall time.Duration
 }
 
 // String is one line for a report.
@@ -59,6 +68,9 @@ func (r Result) String() string {
 	s := fmt.Sprintf("concurrency=%d calls=%d errors=%d elapsed=%s calls/s=%.0f p50=%s p90=%s p99=%s max=%s mean=%s",
 		r.Concurrency, r.Calls, r.Errors, r.Elapsed.Round(time.Millisecond), r.PerSecond,
 		fmtDur(r.P50), fmtDur(r.P90), fmtDur(r.P99), fmtDur(r.Max), fmtDur(r.Mean))
+	if r.CPUPerCall > 0 {
+		s += " cpu/call=" + fmtDur(r.CPUPerCall)
+	}
 	if r.FirstError != "" {
 		s += fmt.Sprintf(" first_error=%q", r.FirstError)
 	}
@@ -119,7 +131,11 @@ func Run(ctx context.Context, newCaller NewCaller, o Options) (Result, error) {
 		left.Store(int64(o.Calls))
 	}
 	counts := make([]int, len(callers))
+	cpu0 := ProcessCPU()
 	start := time.Now()
+	if o.OnMeasure != nil {
+		go o.OnMeasure()
+	}
 	for i, c := range callers {
 		wg.Add(1)
 		go func() {
@@ -147,6 +163,7 @@ func Run(ctx context.Context, newCaller NewCaller, o Options) (Result, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := ProcessCPU() - cpu0
 
 	r := Result{Concurrency: len(callers), Elapsed: elapsed, Errors: int(errs.Load())}
 	if p := firstErr.Load(); p != nil {
@@ -159,6 +176,9 @@ func Run(ctx context.Context, newCaller NewCaller, o Options) (Result, error) {
 	}
 	if elapsed > 0 {
 		r.PerSecond = float64(r.Calls) / elapsed.Seconds()
+	}
+	if r.Calls > 0 && cpu > 0 {
+		r.CPUPerCall = cpu / time.Duration(r.Calls)
 	}
 	if len(all) > 0 {
 		slices.Sort(all)
