@@ -505,7 +505,26 @@ func (c *call) nameSearch(a map[string]any, extra any) (any, *pyErr) {
 		if c.m.byName[field] == nil || c.m.byName[field].typ == "many2one" {
 			leaf = []any{"display_name", op, name}
 		}
+		// Like Odoo's _search_display_name overrides: partners also match
+		// email, reference and tax id; products their internal reference.
+		var extra []string
+		if op == "ilike" || op == "like" || op == "=ilike" || op == "=like" || op == "=" {
+			switch c.m.name {
+			case "res.partner":
+				extra = []string{"email", "ref", "vat"}
+			case "product.product":
+				extra = []string{"default_code", "barcode"}
+			case "res.users":
+				extra = []string{"login"}
+			}
+		}
+		for range extra {
+			dom = append(dom, "|")
+		}
 		dom = append(dom, leaf)
+		for _, f := range extra {
+			dom = append(dom, []any{f, op, name})
+		}
 	}
 	ids, err := c.e.search(c.m, dom, 0, lim, "", "search")
 	if err != nil {

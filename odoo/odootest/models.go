@@ -365,6 +365,11 @@ func partnerModel() *model {
 	for _, n := range []string{"complete_name", "commercial_partner_id", "commercial_company_name", "email_normalized", "partner_share", "create_date", "write_date", "create_uid", "write_uid", "id"} {
 		m.byName[n].readonly = true
 	}
+	for _, f := range m.fields {
+		if strings.HasPrefix(f.name, "property_") {
+			f.companyDependent = true
+		}
+	}
 	m.byName["partner_latitude"].digits = []int64{16, 5}
 	m.byName["partner_longitude"].digits = []int64{16, 5}
 	m.byName["credit_limit"].aggregator = "-"

@@ -439,3 +439,26 @@ func TestSearchFetchAndModules(t *testing.T) {
 		t.Errorf("installed apps = %d", got)
 	}
 }
+
+func TestNameSearch(t *testing.T) {
+	c := newClient(t, New())
+	tests := []struct {
+		model string
+		args  []any
+		kw    dict
+		want  string
+	}{
+		{"res.partner", l("Deco"), dict{{"limit", int64(5)}}, "[[10, 'Deco Addict'], [36, 'Deco Addict, Addison Olson'], [19, 'Deco Addict, Douglas Fletcher'], [20, 'Deco Addict, Floyd Steward']]"},
+		{"res.partner", l("bhu.a100@"), nil, "[[9, 'Wood Corner']]"},
+		{"res.partner", l("Deco"), dict{{"args", l(l("is_company", "=", true))}}, "[[10, 'Deco Addict']]"},
+		{"res.partner", l("Deco Addict"), dict{{"operator", "="}}, "[[10, 'Deco Addict']]"},
+		{"product.product", l("FURN_0269"), nil, "[[3, '[FURN_0269] Office Chair Black']]"},
+		{"res.users", l("demo"), nil, "[[6, 'Marc Demo']]"},
+		{"res.country", l("bel"), nil, "[[21, 'Belgium']]"},
+	}
+	for _, tt := range tests {
+		if got := pyReprValue(c.ok(tt.model, "name_search", tt.args, tt.kw)); got != tt.want {
+			t.Errorf("%s.name_search(%s, %s) = %s, want %s", tt.model, pyReprValue(tt.args), pyReprValue(tt.kw), got, tt.want)
+		}
+	}
+}
