@@ -36,7 +36,9 @@ type call struct {
 func (t *Tenant) handler(name string, fn toolFunc) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, _ error) {
 		start := time.Now()
-		c := &call{t: t, st: t.st.Load(), tool: name, req: req}
+		st, release := t.acquire()
+		defer release()
+		c := &call{t: t, st: st, tool: name, req: req}
 		var out any
 		var err error
 		func() {

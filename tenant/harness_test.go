@@ -16,7 +16,7 @@ import (
 
 // harness is a tenant under test with an MCP client connected in process.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	tn     *Tenant
 	cl     *client.Client
 	logs   *syncBuffer
@@ -42,7 +42,7 @@ func (s *syncBuffer) String() string {
 }
 
 // lines returns the JSON log lines as maps.
-func (s *syncBuffer) lines(t *testing.T) []map[string]any {
+func (s *syncBuffer) lines(t testing.TB) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for _, l := range strings.Split(strings.TrimSpace(s.String()), "\n") {
@@ -70,7 +70,7 @@ func withElicitation(h client.ElicitationHandler) harnessOpt {
 
 // newHarnessWith builds a tenant over the given factory and connects an
 // in-process MCP client to it.
-func newHarnessWith(t *testing.T, cfg Config, factory backendFactory, opts ...harnessOpt) *harness {
+func newHarnessWith(t testing.TB, cfg Config, factory backendFactory, opts ...harnessOpt) *harness {
 	t.Helper()
 	var co clientOpts
 	for _, o := range opts {

@@ -208,7 +208,8 @@ const instructionsTimeout = 3 * time.Second
 // instructions tells the client which Odoo, user, company and time zone it
 // is talking to, when Odoo answers quickly; otherwise the generic text.
 func (t *Tenant) instructions(ctx context.Context) string {
-	st := t.st.Load()
+	st, release := t.acquire()
+	defer release()
 	info, ok := st.info.peek("")
 	if !ok {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), instructionsTimeout)

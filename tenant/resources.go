@@ -15,7 +15,9 @@ import (
 
 // run executes a tool body outside a tools/call, for resources and tests.
 func (t *Tenant) run(ctx context.Context, name string, fn toolFunc, args map[string]any) (any, error) {
-	c := &call{t: t, st: t.st.Load(), tool: name, args: args}
+	st, release := t.acquire()
+	defer release()
+	c := &call{t: t, st: st, tool: name, args: args}
 	return fn(ctx, c)
 }
 
@@ -123,7 +125,8 @@ func (t *Tenant) addResources() {
 }
 
 func (t *Tenant) modelSummary(ctx context.Context, model string) (any, error) {
-	st := t.st.Load()
+	st, release := t.acquire()
+	defer release()
 	if err := st.requireModel(ctx, model); err != nil {
 		return nil, err
 	}
@@ -152,7 +155,8 @@ func (t *Tenant) modelSummary(ctx context.Context, model string) (any, error) {
 }
 
 func (t *Tenant) modelAccess(ctx context.Context, model string) (any, error) {
-	st := t.st.Load()
+	st, release := t.acquire()
+	defer release()
 	if err := st.requireModel(ctx, model); err != nil {
 		return nil, err
 	}
@@ -189,7 +193,8 @@ func hiddenOf(st *state, model string, ctx context.Context) []string {
 }
 
 func (t *Tenant) modelMethods(ctx context.Context, model string) (any, error) {
-	st := t.st.Load()
+	st, release := t.acquire()
+	defer release()
 	if err := st.requireModel(ctx, model); err != nil {
 		return nil, err
 	}
@@ -219,7 +224,8 @@ var appFlows = map[string]map[string]any{
 }
 
 func (t *Tenant) workflows(ctx context.Context) (any, error) {
-	st := t.st.Load()
+	st, release := t.acquire()
+	defer release()
 	info, err := t.serverInfo(ctx, st)
 	if err != nil {
 		return nil, err
@@ -245,7 +251,8 @@ func (c completer) complete(ctx context.Context, arg mcp.CompleteArgument) (*mcp
 	if arg.Name != "model" {
 		return &mcp.Completion{Values: []string{}}, nil
 	}
-	st := c.t.st.Load()
+	st, release := c.t.acquire()
+	defer release()
 	models, err := st.modelList(ctx)
 	if err != nil {
 		return nil, errors.New(describeError(err))

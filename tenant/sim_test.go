@@ -22,7 +22,7 @@ type simHarness struct {
 	sim *odootest.Server
 }
 
-func startSim(t *testing.T) *odootest.Server {
+func startSim(t testing.TB) *odootest.Server {
 	t.Helper()
 	sim := odootest.New()
 	if err := sim.Start(); err != nil {
@@ -692,4 +692,40 @@ func TestSimStartProbe(t *testing.T) {
 	}
 	// Serving goes on: a call answers with a tool error, not a hang.
 	down.fails("count_records", map[string]any{"model": "res.partner"}, "Odoo")
+}
+
+// TestSimUpdateDuringCall checks that a call running when Update swaps the
+// Odoo client finishes on the client it started with.
+func TestSimUpdateDuringCall(t *testing.T) {
+	s := newSimHarness(t, nil)
+	s.ok("search_records", map[string]any{"model": "res.partner", "limit": 2}) // warm caches
+	s.sim.SetLatency(200 * time.Millisecond)
+	before := s.sim.Calls().Requests
+	type answer struct {
+		text  string
+		isErr bool
+	}
+	done := make(chan answer, 1)
+	go func() {
+		text, isErr := s.call("search_records", map[string]any{"model": "res.partner", "limit": 2})
+		done <- answer{text, isErr}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.sim.Calls().Requests == before {
+		if time.Now().After(deadline) {
+			t.Fatal("the call never reached the simulator")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cfg := s.tn.Config()
+	cfg.MaxRecords = 7
+	if err := s.tn.Update(cfg); err != nil {
+		t.Fatal(err)
+	}
+	a := <-done
+	if a.isErr {
+		t.Errorf("call spanning an Update failed: %s", a.text)
+	}
+	s.sim.SetLatency(0)
+	s.ok("count_records", map[string]any{"model": "res.partner"})
 }

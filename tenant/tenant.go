@@ -89,6 +89,12 @@ type Tenant struct {
 // state is everything a config decides. Handlers load it once per call, so
 // an Update never changes the rules halfway through a call.
 type state struct {
+	// mu is held for reading by every call using this state, and for
+	// writing by retire, so the Odoo client is closed only once no call
+	// needs it any more.
+	mu      sync.RWMutex
+	retired bool
+
 	cfg    Config
 	pol    *policy
 	odoo   odooAPI
@@ -219,9 +225,7 @@ func (t *Tenant) Update(cfg Config) error {
 		t.srv.DeleteTools(names...)
 		t.writeOn = false
 	}
-	// Close only drops idle connections, so calls still running on the
-	// old client complete.
-	old.odoo.Close()
+	go old.retire()
 	t.stats.setState("starting")
 	t.log.Info("tenant updated", "read_only", cfg.ReadOnly, "url", cfg.URL, "db", cfg.DB)
 	go t.probe(context.Background())
@@ -291,7 +295,9 @@ func (t *Tenant) login(ctx context.Context, st *state) ctlapi.CheckResult {
 
 // Check logs in to Odoo now and reports how that went.
 func (t *Tenant) Check(ctx context.Context) (ctlapi.CheckResult, error) {
-	return t.login(ctx, t.st.Load()), nil
+	st, release := t.acquire()
+	defer release()
+	return t.login(ctx, st), nil
 }
 
 // Close stops the background work and releases the Odoo client. It is
@@ -310,8 +316,31 @@ func (t *Tenant) Close() error {
 		cancel()
 		<-done
 	}
-	t.st.Load().odoo.Close()
+	t.st.Load().retire()
 	return nil
+}
+
+// acquire returns the current state, held until release is called, so an
+// Update cannot close its Odoo client under a running call.
+func (t *Tenant) acquire() (*state, func()) {
+	for {
+		st := t.st.Load()
+		st.mu.RLock()
+		if !st.retired {
+			return st, st.mu.RUnlock
+		}
+		// Swapped out between Load and RLock: take the new one.
+		st.mu.RUnlock()
+	}
+}
+
+// retire waits for the calls using the state to finish, then closes its
+// Odoo client.
+func (st *state) retire() {
+	st.mu.Lock()
+	st.retired = true
+	st.mu.Unlock()
+	st.odoo.Close()
 }
 
 // ttlCache holds values per key for a while. Values are computed outside
