@@ -21,6 +21,7 @@ import (
 
 	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlclient"
 	"github.com/odoo-mcpd/odoo-mcpd/daemon/loadtest"
+	"github.com/odoo-mcpd/odoo-mcpd/odoo/odootest"
 )
 
 const usage = `usage: odoo-mcpload MODE [flags]
@@ -33,8 +34,8 @@ Modes:
   scale       -tenants tenants in one file: start to READY, idle RSS, and a
               reload changing one tenant while -c sessions call others
   sse         -sessions open SSE sessions: RSS the daemon adds
-  serve       run the simulator and a daemon with -tenants tenants until
-              stdin closes (what scale and sse run in a child process)
+  serve       run a daemon from the tenants file -config until stdin
+              closes (what scale and sse run in a child process)
 
 Every run is bounded by -n calls or -d time. Run "odoo-mcpload MODE -h"
 for a mode's flags.
@@ -60,9 +61,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		calls    = fs.Int("n", 0, "stop after this many calls (0: until -d)")
 		warmup   = fs.Int("warmup", 20, "unmeasured calls per session first")
 		ctl      = fs.String("ctl", "", "odoo-mcpctl binary, to measure its stdio bridge (overhead mode)")
-		tenants  = fs.Int("tenants", 1000, "tenants in the file (scale, serve)")
+		tenants  = fs.Int("tenants", 1000, "tenants in the file (scale)")
 		sessions = fs.Int("sessions", 1000, "SSE sessions to open (sse)")
-		dir      = fs.String("dir", "", "directory for the tenants file and control socket (serve; default: a temporary one)")
+		cfgPath  = fs.String("config", "", "tenants file (serve)")
 		asJSON   = fs.Bool("json", false, "print results as JSON")
 	)
 	if err := fs.Parse(rest); err != nil {
@@ -94,7 +95,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "sse":
 		return sseSessions(ctx, *sessions, out)
 	case "serve":
-		return serve(ctx, *tenants, *dir, stdin, stdout)
+		if *cfgPath == "" {
+			return usageError{"serve needs -config FILE"}
+		}
+		return serve(ctx, *cfgPath, stdin, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError{fmt.Sprintf("unknown mode %q", mode)}
@@ -207,12 +211,14 @@ func throughput(ctx context.Context, o loadtest.Options, url string, headers map
 }
 
 // child is a daemon served by this program in another process, so its
-// memory is measured apart from the clients'.
+// memory is measured apart from the clients' and the simulator's, which
+// stay in this process.
 type child struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	info  loadtest.ServeInfo
 	dir   string
+	sim   *odootest.Server
 }
 
 func startChild(ctx context.Context, tenants int) (*child, error) {
@@ -224,21 +230,32 @@ func startChild(ctx context.Context, tenants int) (*child, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, "serve", "-tenants", fmt.Sprint(tenants), "-dir", dir)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
+	c := &child{dir: dir, sim: odootest.New()}
+	if err := c.sim.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	c := &child{cmd: cmd, stdin: stdin, dir: dir}
+	path := filepath.Join(dir, "tenants.toml")
+	if err := loadtest.WriteConfig(path, c.sim.URL(), dir, tenants); err != nil {
+		c.stop()
+		return nil, err
+	}
+	c.cmd = exec.CommandContext(ctx, self, "serve", "-config", path)
+	c.cmd.Stderr = os.Stderr
+	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
+		c.stop()
+		return nil, err
+	}
+	stdout, err := c.cmd.StdoutPipe()
+	if err != nil {
+		c.stop()
+		return nil, err
+	}
+	if err := c.cmd.Start(); err != nil {
+		c.cmd = nil
+		c.stop()
+		return nil, err
+	}
 	line, err := bufio.NewReader(stdout).ReadBytes('\n')
 	if err == nil {
 		err = json.Unmarshal(line, &c.info)
@@ -253,8 +270,13 @@ func startChild(ctx context.Context, tenants int) (*child, error) {
 func (c *child) rss() (int64, error) { return loadtest.RSS(c.cmd.Process.Pid) }
 
 func (c *child) stop() {
-	c.stdin.Close()
-	c.cmd.Wait()
+	if c.stdin != nil {
+		c.stdin.Close()
+	}
+	if c.cmd != nil && c.cmd.Process != nil {
+		c.cmd.Wait()
+	}
+	c.sim.Close()
 	os.RemoveAll(c.dir)
 }
 
@@ -296,7 +318,7 @@ func scale(ctx context.Context, tenants int, o loadtest.Options, out *report) er
 	defer c.stop()
 	out.figure("tenants", tenants)
 	out.figure("start to READY", c.info.StartToReady.Round(time.Millisecond))
-	out.figure("RSS before daemon (sim)", loadtest.MiB(c.info.RSSBefore))
+	out.figure("RSS before daemon", loadtest.MiB(c.info.RSSBefore))
 	out.figure("RSS at READY", loadtest.MiB(c.info.RSSReady))
 	cc := &ctlclient.Client{Socket: c.info.Control}
 	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -310,8 +332,7 @@ func scale(ctx context.Context, tenants int, o loadtest.Options, out *report) er
 	if err != nil {
 		return err
 	}
-	out.figure("idle RSS (whole process)", loadtest.MiB(rss))
-	out.figure("idle RSS minus simulator", loadtest.MiB(rss-c.info.RSSBefore))
+	out.figure("idle RSS (daemon process)", loadtest.MiB(rss))
 
 	// Load on other tenants while one is changed and reloaded.
 	hc := loadtest.HTTPClient(o.Concurrency)
@@ -455,19 +476,7 @@ func sseSessions(ctx context.Context, n int, out *report) error {
 	return nil
 }
 
-func serve(ctx context.Context, tenants int, dir string, stdin io.Reader, stdout io.Writer) error {
-	if dir == "" {
-		d, err := os.MkdirTemp("", "odoo-mcpload-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	}
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
+func serve(ctx context.Context, path string, stdin io.Reader, stdout io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// The parent ends the child by closing its stdin.
@@ -475,5 +484,5 @@ func serve(ctx context.Context, tenants int, dir string, stdin io.Reader, stdout
 		io.Copy(io.Discard, stdin)
 		cancel()
 	}()
-	return loadtest.Serve(ctx, tenants, dir, stdout, nil)
+	return loadtest.Serve(ctx, path, stdout, nil)
 }

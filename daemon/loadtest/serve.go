@@ -6,11 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
 	"time"
-
-	"github.com/odoo-mcpd/odoo-mcpd/odoo/odootest"
 )
 
 // ServeInfo is what Serve reports once the daemon is ready.
@@ -20,30 +17,20 @@ type ServeInfo struct {
 	SSE     string `json:"sse"`
 	Control string `json:"control"`
 	Config  string `json:"config"`
-	Tenants int    `json:"tenants"`
 	// StartToReady is from the moment the daemon is asked to start (the
 	// file not yet read) to the moment it would send READY=1.
 	StartToReady time.Duration `json:"start_to_ready_ns"`
-	// RSSBefore is the process's RSS with the simulator loaded, before the
-	// daemon starts; RSSReady is right after READY.
+	// RSSBefore is the process's RSS before the daemon starts (the Go
+	// runtime and the program); RSSReady is right after READY.
 	RSSBefore int64 `json:"rss_before"`
 	RSSReady  int64 `json:"rss_ready"`
 }
 
-// Serve starts the simulator, writes a tenants file with n tenants in dir,
-// starts a daemon from it, writes a ServeInfo as one JSON line to w, and
-// serves until ctx ends. odoo-mcpload runs it in a child process so the
-// daemon's memory can be measured apart from the clients'.
-func Serve(ctx context.Context, n int, dir string, w io.Writer, log *slog.Logger) error {
-	sim := odootest.New()
-	if err := sim.Start(); err != nil {
-		return err
-	}
-	defer sim.Close()
-	path := filepath.Join(dir, "tenants.toml")
-	if err := WriteConfig(path, sim.URL(), dir, n); err != nil {
-		return err
-	}
+// Serve starts a daemon from the tenants file at path, writes a ServeInfo
+// as one JSON line to w once it is ready, and serves until ctx ends.
+// odoo-mcpload runs it in a child process, with the simulator in the
+// parent, so the RSS it reports is the daemon's alone.
+func Serve(ctx context.Context, path string, w io.Writer, log *slog.Logger) error {
 	runtime.GC()
 	before, err := RSS(0)
 	if err != nil {
@@ -57,7 +44,7 @@ func Serve(ctx context.Context, n int, dir string, w io.Writer, log *slog.Logger
 	defer d.Close()
 	info := ServeInfo{
 		PID: os.Getpid(), HTTP: d.HTTPAddr(), SSE: d.SSEAddr(), Control: d.ControlSocket(), Config: path,
-		Tenants: n, StartToReady: time.Since(start), RSSBefore: before,
+		StartToReady: time.Since(start), RSSBefore: before,
 	}
 	if info.RSSReady, err = RSS(0); err != nil {
 		return err
