@@ -729,3 +729,18 @@ func TestSimUpdateDuringCall(t *testing.T) {
 	s.sim.SetLatency(0)
 	s.ok("count_records", map[string]any{"model": "res.partner"})
 }
+
+func TestSimExecuteMethodDomains(t *testing.T) {
+	s := newSimHarness(t, func(c *Config) { c.Models = []string{"!res.country"} })
+	before := s.count("res.partner.search_count")
+	s.fails("execute_method", map[string]any{"model": "res.partner", "method": "search_count", "args": []any{[]any{[]any{"signup_token", "=", "x"}}}}, "args[0][0][0]: field \"signup_token\" does not exist")
+	s.fails("execute_method", map[string]any{"model": "res.partner", "method": "search_read", "kwargs": map[string]any{"domain": []any{[]any{"country_id.code", "=", "BE"}}}}, "not available on this tenant")
+	s.fails("batch_execute", map[string]any{"operations": []any{map[string]any{"model": "res.partner", "method": "search", "args": []any{[]any{[]any{"name", "bogus", "x"}}}}}}, "operations[0].args[0][0][1]: unknown operator")
+	if s.count("res.partner.search_count") != before {
+		t.Error("a refused domain reached Odoo")
+	}
+	res := s.ok("execute_method", map[string]any{"model": "res.partner", "method": "search_count", "args": []any{[]any{map[string]any{"field": "is_company", "operator": "=", "value": true}}}})
+	if n, _ := res["result"].(float64); n == 0 {
+		t.Errorf("search_count with an object domain = %v", res)
+	}
+}

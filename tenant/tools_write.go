@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -304,8 +305,14 @@ func (op operation) idsOf() []int64 {
 	return ids
 }
 
-// check applies the policy to an operation.
-func (c *call) checkOperation(ctx context.Context, op operation, prefix string) error {
+// domainMethods take a domain as their first argument (or domain=): it is
+// validated like the search tools' domains, so execute_method cannot
+// filter on hidden fields or reach denied models through relations.
+var domainMethods = []string{"search", "search_read", "search_count", "search_fetch", "read_group", "formatted_read_group", "web_search_read", "web_read_group"}
+
+// checkOperation applies the policy to an operation, and validates its
+// domain when the method takes one.
+func (c *call) checkOperation(ctx context.Context, op *operation, prefix string) error {
 	if err := c.st.pol.checkMethod(op.Model, op.Method); err != nil {
 		var in *inputError
 		if ok := asInput(err, &in); ok {
@@ -313,7 +320,26 @@ func (c *call) checkOperation(ctx context.Context, op operation, prefix string) 
 		}
 		return err
 	}
-	return c.st.requireModel(ctx, op.Model)
+	if err := c.st.requireModel(ctx, op.Model); err != nil {
+		return err
+	}
+	if !slices.Contains(domainMethods, op.Method) {
+		return nil
+	}
+	if d, ok := op.Kwargs["domain"]; ok {
+		dom, err := parseDomain(ctx, op.Model, d, c.st.lookup, prefix+"kwargs.domain")
+		if err != nil {
+			return err
+		}
+		op.Kwargs["domain"] = dom
+	} else if len(op.Args) > 0 {
+		dom, err := parseDomain(ctx, op.Model, op.Args[0], c.st.lookup, prefix+"args[0]")
+		if err != nil {
+			return err
+		}
+		op.Args[0] = dom
+	}
+	return nil
 }
 
 func asInput(err error, target **inputError) bool {
@@ -339,7 +365,7 @@ func (t *Tenant) toolExecuteMethod(ctx context.Context, c *call) (out any, err e
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkOperation(ctx, op, ""); err != nil {
+	if err := c.checkOperation(ctx, &op, ""); err != nil {
 		return nil, err
 	}
 	if write {
@@ -448,7 +474,7 @@ func (t *Tenant) toolBatchExecute(ctx context.Context, c *call) (any, error) {
 		// Every operation passes the policy before the first one runs:
 		// Odoo commits each call, so a refusal halfway would leave half a
 		// batch done.
-		if err := c.checkOperation(ctx, op, prefix); err != nil {
+		if err := c.checkOperation(ctx, &op, prefix); err != nil {
 			c.audit(ctx, op.Model, op.Method, op.idsOf(), outcomeOf(err), err)
 			return nil, fmt.Errorf("operations[%d] (%s.%s): %w; nothing was run", i, op.Model, op.Method, err)
 		}
