@@ -23,8 +23,19 @@ func (e *env) search(m *model, domain any, offset, limit int, order, method stri
 	}
 	hideArchived := m.has("active") && e.activeTest() && !mentionsActive(domain)
 	var out []int64
-	for i, id := range m.ids {
-		r := m.rows[i]
+	scanIDs, scanRows := m.ids, m.rows
+	if cands, ok := e.candidates(m, root); ok && !e.fullScan {
+		scanIDs = sortIDs(cands)
+		scanRows = make([]*record, len(scanIDs))
+		for i, id := range scanIDs {
+			scanRows[i] = m.recs[id]
+		}
+	}
+	for i, id := range scanIDs {
+		r := scanRows[i]
+		if r == nil {
+			continue
+		}
 		if hideArchived {
 			if a, ok := r.v["active"].(bool); ok && !a {
 				continue
@@ -49,6 +60,97 @@ func (e *env) search(m *model, domain any, offset, limit int, order, method stri
 		out = []int64{}
 	}
 	return out, nil
+}
+
+// candidates narrows a search to the records an index can name: a leaf
+// on id, or on an indexed many2one compared with ids or a subdomain
+// (dotted paths), possibly inside a top-level AND. The whole domain is
+// still evaluated on each candidate; ok is false when no index applies.
+func (e *env) candidates(m *model, n *dnode) ([]int64, bool) {
+	switch n.kind {
+	case '&':
+		a, okA := e.candidates(m, n.kids[0])
+		b, okB := e.candidates(m, n.kids[1])
+		switch {
+		case okA && okB:
+			if len(b) < len(a) {
+				return b, true
+			}
+			return a, true
+		case okA:
+			return a, true
+		case okB:
+			return b, true
+		}
+		return nil, false
+	case 'F':
+		return nil, true
+	case 'L':
+	default:
+		return nil, false
+	}
+	f := n.field
+	targets, ok := leafTargets(e, n)
+	if !ok {
+		return nil, false
+	}
+	if f.name == "id" {
+		return targets, true
+	}
+	if f.typ != "many2one" || !f.indexed() || n.comod == nil && n.op == "any" {
+		return nil, false
+	}
+	var out []int64
+	seen := map[int64]bool{}
+	for _, t := range targets {
+		for _, id := range m.inv[f.name][t] {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out, true
+}
+
+// leafTargets gives the ids a positive leaf selects on its field's side.
+func leafTargets(e *env, n *dnode) ([]int64, bool) {
+	switch n.op {
+	case "any":
+		if n.comod == nil || n.sub == nil {
+			return nil, false
+		}
+		var out []int64
+		for i, id := range n.comod.ids {
+			r := n.comod.rows[i]
+			if (!n.activeOnly || activeRec(r)) && e.match(n.comod, n.sub, r) {
+				out = append(out, id)
+			}
+		}
+		return out, true
+	case "=":
+		if n.comod != nil {
+			return nil, false // compared by name
+		}
+		if v, ok := n.value.(int64); ok && v != 0 {
+			return []int64{v}, true
+		}
+	case "in":
+		if n.comod != nil {
+			return nil, false
+		}
+		list, _ := n.value.([]any)
+		out := make([]int64, 0, len(list))
+		for _, v := range list {
+			x, ok := v.(int64)
+			if !ok || x == 0 {
+				return nil, false // False in the list also matches empty values
+			}
+			out = append(out, x)
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 // mentionsActive reports whether the domain has a leaf on "active", which

@@ -462,3 +462,36 @@ func TestNameSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexedSearchMatchesScan checks the index shortcut against a full scan.
+func TestIndexedSearchMatchesScan(t *testing.T) {
+	s := New()
+	s.AddPartners(500)
+	doms := [][]any{
+		l(l("country_id.code", "=", "BE")),
+		l(l("parent_id", "=", int64(10))),
+		l(l("parent_id", "in", l(int64(10), int64(9)))),
+		l(l("parent_id", "in", l(int64(10), false))),
+		l(l("id", "in", l(int64(3), int64(9), int64(99999)))),
+		l(l("country_id", "any", l(l("name", "ilike", "an"))), l("is_company", "=", false)),
+		l("|", l("parent_id", "=", int64(10)), l("id", "=", int64(1))),
+		l("!", l("parent_id", "=", int64(10))),
+		l(l("parent_id.parent_id", "=", false), l("parent_id", "!=", false)),
+		l(l(int64(0), "=", int64(1)), l("id", "=", int64(3))),
+		l(l("parent_id", "=", "Deco Addict")),
+	}
+	for _, d := range doms {
+		for _, ctx := range []dict{{}, {{"active_test", false}}} {
+			e := &env{db: s.db, uid: AdminUID, ctx: ctx}
+			fast, err := e.search(s.db.model("res.partner"), d, 0, -1, "id", "search")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.fullScan = true
+			slow, _ := e.search(s.db.model("res.partner"), d, 0, -1, "id", "search")
+			if !reflect.DeepEqual(fast, slow) {
+				t.Errorf("search(%s) with index = %d ids, full scan = %d ids", pyReprValue(d), len(fast), len(slow))
+			}
+		}
+	}
+}

@@ -41,6 +41,8 @@ type env struct {
 	ctx   dict
 	srv   *Server
 	json2 bool // JSON-2 call: create returns a list even for one dict
+	// fullScan disables index candidates (tests compare both paths).
+	fullScan bool
 }
 
 func (e *env) activeTest() bool {
