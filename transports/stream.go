@@ -61,7 +61,17 @@ func (cfg StreamConfig) Serve(ctx context.Context, srv *server.MCPServer, r io.R
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sess := newStreamSession(w, cancel)
+	sess := newStreamSession(cancel)
+	// Cancellation must not wait on a peer that stopped reading: writes
+	// give up once the session is dead.
+	stopKill := context.AfterFunc(ctx, func() { sess.kill() })
+	defer stopKill()
+	drain := make(chan struct{})
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		sess.writer(w, drain)
+	}()
 	if err := srv.RegisterSession(ctx, sess); err != nil {
 		return fmt.Errorf("register stream session: %w", err)
 	}
@@ -125,7 +135,7 @@ loop:
 	}
 	// The peer can no longer answer server requests; fail them so the
 	// handlers waiting on them return.
-	sess.failPending(errors.New("client closed the stream"))
+	sess.failPending(errStreamClosed)
 	waitDone := make(chan struct{})
 	go func() { inflight.Wait(); close(waitDone) }()
 	select {
@@ -133,13 +143,19 @@ loop:
 	case <-ctx.Done():
 		<-waitDone // handlers see ctx cancelled and return
 	}
+	// Let the answers already queued reach the peer, unless it stopped
+	// reading and ctx ends first.
+	close(drain)
+	select {
+	case <-writerDone:
+	case <-ctx.Done():
+	}
 	cancel()
 	<-pumpDone
-	if err == nil && sess.writeErr() != nil && ctx.Err() == nil {
-		err = sess.writeErr()
-	}
 	return err
 }
+
+var errStreamClosed = errors.New("client closed the stream")
 
 // handle runs one message through srv; a panic in a handler becomes an
 // internal error answer instead of ending the process.
@@ -274,11 +290,13 @@ type streamSession struct {
 	notifications chan mcp.JSONRPCNotification
 	initialized   atomic.Bool
 	logLevel      atomic.Value // mcp.LoggingLevel
-	onWriteFail   context.CancelFunc
+	onDead        context.CancelFunc
 
-	wmu  sync.Mutex
-	w    io.Writer
-	werr error
+	// Messages go through out to one writer goroutine, so no handler ever
+	// blocks on the peer for longer than the session lives.
+	out      chan []byte
+	dead     chan struct{} // closed when nothing more can be written
+	deadOnce sync.Once
 
 	infoMu     sync.Mutex
 	clientInfo mcp.Implementation
@@ -296,40 +314,66 @@ type callResult struct {
 	err    error
 }
 
-func newStreamSession(w io.Writer, onWriteFail context.CancelFunc) *streamSession {
+func newStreamSession(onDead context.CancelFunc) *streamSession {
 	id := "stdio-" + newSessionID()[len(sessionPrefix):]
 	return &streamSession{
 		id:            id,
 		notifications: make(chan mcp.JSONRPCNotification, 100),
-		onWriteFail:   onWriteFail,
-		w:             w,
+		onDead:        onDead,
+		out:           make(chan []byte, 64),
+		dead:          make(chan struct{}),
 		pending:       map[string]chan callResult{},
 	}
 }
 
-// write sends one message as a line. Writes are serialised; after a
-// failed write the stream is dead and the session is ended.
+// write queues one message as a line; it gives up when the session is
+// dead.
 func (s *streamSession) write(v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return
 	}
-	b = append(b, '\n')
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if s.werr != nil {
-		return
-	}
-	if _, err := s.w.Write(b); err != nil {
-		s.werr = err
-		s.onWriteFail()
+	select {
+	case s.out <- append(b, '\n'):
+	case <-s.dead:
 	}
 }
 
-func (s *streamSession) writeErr() error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	return s.werr
+// kill marks the session dead: the peer is gone (a write failed) or the
+// session is over.
+func (s *streamSession) kill() {
+	s.deadOnce.Do(func() {
+		close(s.dead)
+		s.onDead()
+	})
+}
+
+// writer writes queued messages to w until the session dies or, once
+// drain is closed, the queue is empty.
+func (s *streamSession) writer(w io.Writer, drain <-chan struct{}) {
+	for {
+		select {
+		case b := <-s.out:
+			if _, err := w.Write(b); err != nil {
+				s.kill()
+				return
+			}
+		case <-s.dead:
+			return
+		case <-drain:
+			for {
+				select {
+				case b := <-s.out:
+					if _, err := w.Write(b); err != nil {
+						s.kill()
+						return
+					}
+				default:
+					return
+				}
+			}
+		}
+	}
 }
 
 // pump writes server notifications until ctx ends.
@@ -474,14 +518,13 @@ func (s *streamSession) call(ctx context.Context, method string, params any) (js
 		Params  any    `json:"params,omitempty"`
 	}{mcp.JSONRPC_VERSION, id, method, params}
 	s.write(msg)
-	if err := s.writeErr(); err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
-	}
 	select {
 	case r := <-ch:
 		return r.result, r.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-s.dead:
+		return nil, fmt.Errorf("%s: %w", method, errStreamClosed)
 	}
 }
 

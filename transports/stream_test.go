@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"path/filepath"
@@ -222,5 +223,34 @@ func TestServeStreamClientLeavesDuringElicitation(t *testing.T) {
 		}
 		break
 	}
+	waitServe(t, ctx, done)
+}
+
+// TestServeStreamPeerStopsReading: a peer that never reads its answers
+// cannot keep ServeStream from ending when ctx is cancelled.
+func TestServeStreamPeerStopsReading(t *testing.T) {
+	ctx := testCtx(t)
+	sctx, cancel := context.WithCancel(ctx)
+	srvEnd, cliEnd := net.Pipe() // unbuffered: the first answer blocks
+	defer srvEnd.Close()
+	defer cliEnd.Close()
+	done := make(chan error, 1)
+	go func() { done <- ServeStream(sctx, newEchoServer(), srvEnd, srvEnd, Client{}) }()
+	// Enough pings to fill every queue; the writes to the pipe block too
+	// once the server stops reading, so they run on their own.
+	entered := make(chan struct{})
+	go func() {
+		for i := range 200 {
+			if i == 1 {
+				close(entered) // the first one is in: its answer is stuck
+			}
+			msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"ping"}`+"\n", i)
+			if _, err := io.WriteString(cliEnd, msg); err != nil {
+				return
+			}
+		}
+	}()
+	<-entered
+	cancel()
 	waitServe(t, ctx, done)
 }
