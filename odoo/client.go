@@ -110,6 +110,7 @@ type Client struct {
 	version  atomic.Pointer[Version]
 	rpcID    atomic.Int64
 	isClosed atomic.Bool
+	aggCache sync.Map // model+"\x00"+field -> default aggregator ("" for none)
 }
 
 // New validates cfg and returns a Client. It does no network I/O.

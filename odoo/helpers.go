@@ -276,7 +276,19 @@ func (c *Client) ReadGroup(ctx context.Context, model string, domain []any, fiel
 	if _, err := c.resolveProtocol(ctx); err != nil {
 		return nil, c.finish(model, "read_group", start, err)
 	}
-	cl := readGroupCall(c.major(), model, domain, fields, groupby, o)
+	major := c.major()
+	aggs := map[string]string{}
+	if major >= 19 {
+		gb := groupby
+		if o != nil && o.Lazy && len(gb) > 1 {
+			gb = gb[:1]
+		}
+		var err error
+		if aggs, err = c.aggregators(ctx, model, plainAggregates(fields, gb)); err != nil {
+			return nil, c.finish(model, "read_group", start, err)
+		}
+	}
+	cl := readGroupCall(major, model, domain, fields, groupby, o, func(f string) string { return aggs[f] })
 	v, err := c.execute(ctx, cl)
 	if err != nil {
 		return nil, c.finish(model, cl.method, start, err)
@@ -288,6 +300,33 @@ func (c *Client) ReadGroup(ctx context.Context, model string, domain []any, fiel
 	}
 	readGroupRows(cl.method, domainArg(domain), groupby, o != nil && o.Lazy, rows)
 	return rows, nil
+}
+
+// aggregators returns the default aggregator of each field ("" for none),
+// from fields_get, cached: a model's fields do not change under a client.
+func (c *Client) aggregators(ctx context.Context, model string, fields []string) (map[string]string, error) {
+	out := make(map[string]string, len(fields))
+	var missing []string
+	for _, f := range fields {
+		if a, ok := c.aggCache.Load(model + "\x00" + f); ok {
+			out[f] = a.(string)
+		} else {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	desc, err := c.FieldsGet(ctx, model, missing, []string{"aggregator"}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range missing {
+		a, _ := desc[f]["aggregator"].(string)
+		out[f] = a
+		c.aggCache.Store(model+"\x00"+f, a)
+	}
+	return out, nil
 }
 
 func idsArg(ids []int64) []int64 {

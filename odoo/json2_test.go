@@ -167,6 +167,7 @@ func (s *json2Server) serve(w http.ResponseWriter, r *http.Request) {
 		"name_search":          {optional: []string{"name", "domain", "operator", "limit"}},
 		"formatted_read_group": {optional: []string{"domain", "groupby", "aggregates", "having", "offset", "limit", "order"}},
 		"has_access":           {records: true, required: []string{"operation"}},
+		"fields_get":           {optional: []string{"allfields", "attributes"}},
 		"context_get":          {},
 	}
 	sg, ok := sigs[method]
@@ -280,6 +281,16 @@ func (s *json2Server) serve(w http.ResponseWriter, r *http.Request) {
 		jsonOK(w, out)
 	case "has_access":
 		jsonOK(w, body["operation"] == "read")
+	case "fields_get":
+		all := map[string]any{"credit_limit": map[string]any{"type": "float", "aggregator": "sum"},
+			"name": map[string]any{"type": "char"}, "country_id": map[string]any{"type": "many2one"}}
+		out := map[string]any{}
+		for _, f := range body["allfields"].([]any) {
+			if d, ok := all[f.(string)]; ok {
+				out[f.(string)] = d
+			}
+		}
+		jsonOK(w, out)
 	case "formatted_read_group":
 		groups := map[int64]map[string]any{}
 		var order []int64
@@ -385,7 +396,9 @@ func TestJSON2ReadGroupOn19(t *testing.T) {
 	if _, err := c.Version(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := c.ReadGroup(context.Background(), "res.partner", nil, []string{"credit_limit", "country_id"}, []string{"country_id"}, &ReadGroupOptions{Lazy: true})
+	// credit_limit takes its aggregator (sum) from fields_get; name has
+	// none and is left out, as read_group does.
+	rows, err := c.ReadGroup(context.Background(), "res.partner", nil, []string{"credit_limit", "name", "country_id"}, []string{"country_id"}, &ReadGroupOptions{Lazy: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,6 +408,19 @@ func TestJSON2ReadGroupOn19(t *testing.T) {
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("ReadGroup() = %s, want %s", format(rows), format(want))
+	}
+	if got := s.lastBody("fields_get"); !reflect.DeepEqual(got["allfields"], []any{"credit_limit", "name"}) {
+		t.Errorf("fields_get body = %v, want the plain fields", got)
+	}
+	// The aggregators are cached: a second ReadGroup asks nothing more.
+	s.mu.Lock()
+	delete(s.bodies, "fields_get")
+	s.mu.Unlock()
+	if _, err := c.ReadGroup(context.Background(), "res.partner", nil, []string{"credit_limit", "name"}, []string{"country_id"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.lastBody("fields_get"); got != nil {
+		t.Errorf("second ReadGroup called fields_get again: %v", got)
 	}
 	body := s.lastBody("formatted_read_group")
 	if !reflect.DeepEqual(body["aggregates"], []any{"__count", "credit_limit:sum"}) || !reflect.DeepEqual(body["groupby"], []any{"country_id"}) {

@@ -159,7 +159,9 @@ func copyMap(m map[string]any) map[string]any {
 // readGroupCall builds the call ReadGroup makes: read_group up to 18,
 // formatted_read_group from 19 (where read_group is deprecated). lazy groups
 // by the first groupby only, as read_group does.
-func readGroupCall(major int, model string, domain []any, fields, groupby []string, o *ReadGroupOptions) call {
+// aggregator names the default aggregator of a field for
+// formatted_read_group ("" when it has none).
+func readGroupCall(major int, model string, domain []any, fields, groupby []string, o *ReadGroupOptions, aggregator func(field string) string) call {
 	kw := map[string]any{}
 	var ctx map[string]any
 	var offset, limit int
@@ -202,15 +204,35 @@ func readGroupCall(major int, model string, domain []any, fields, groupby []stri
 			continue
 		}
 		if !hasAgg {
-			// read_group applies a field's default aggregator; sum is
-			// that default for the numeric fields one aggregates.
-			agg = "sum"
+			// read_group applies a field's own aggregator and ignores
+			// fields without one; formatted_read_group wants it spelled
+			// out.
+			if agg = aggregator(name); agg == "" {
+				continue
+			}
 		}
 		aggs = append(aggs, name+":"+agg)
 	}
 	kw["groupby"] = stringsArg(gb)
 	kw["aggregates"] = aggs
 	return call{model: model, method: "formatted_read_group", args: []any{domainArg(domain)}, kwargs: kw}
+}
+
+// plainAggregates lists the fields of a read_group field list that name no
+// aggregator and are not grouped by: ReadGroup must look up their
+// aggregators before calling formatted_read_group.
+func plainAggregates(fields, groupby []string) []string {
+	grouped := map[string]bool{}
+	for _, g := range groupby {
+		grouped[strings.SplitN(g, ":", 2)[0]] = true
+	}
+	var out []string
+	for _, f := range fields {
+		if !strings.Contains(f, ":") && !grouped[f] && f != "__count" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // readGroupRows reshapes formatted_read_group rows into read_group's form so

@@ -285,13 +285,13 @@ func TestSimulatorProtocolSelection(t *testing.T) {
 // protocols.
 func TestSimulatorReadGroupAcrossVersions(t *testing.T) {
 	ctx := context.Background()
-	run := func(major int, protocol string) []map[string]any {
+	run := func(major int, protocol string, fields []string) []map[string]any {
 		s := startSim(t, odootest.WithVersion(major))
 		c := simClient(t, s, protocol, nil)
 		if _, err := c.Version(ctx); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := c.ReadGroup(ctx, "sale.order", nil, []string{"amount_total:sum"}, []string{"partner_id"}, &odoo.ReadGroupOptions{Lazy: true, OrderBy: "partner_id"})
+		rows, err := c.ReadGroup(ctx, "sale.order", nil, fields, []string{"partner_id"}, &odoo.ReadGroupOptions{Lazy: true, OrderBy: "partner_id"})
 		if err != nil {
 			t.Fatalf("ReadGroup() on %d over %s error = %v", major, protocol, err)
 		}
@@ -310,13 +310,20 @@ func TestSimulatorReadGroupAcrossVersions(t *testing.T) {
 		}
 		return rows
 	}
-	old := run(18, odoo.ProtocolXMLRPC)
-	if len(old) == 0 {
-		t.Fatal("read_group on 18 returned no groups")
-	}
-	for _, p := range []string{odoo.ProtocolXMLRPC, odoo.ProtocolJSON2} {
-		if got := run(19, p); !reflect.DeepEqual(got, old) {
-			t.Errorf("ReadGroup() on 19 over %s = %v\nwant (18's read_group) %v", p, got, old)
+	// Explicit aggregators, and plain names whose aggregator (or lack of
+	// one) comes from the field.
+	for _, fields := range [][]string{{"amount_total:sum"}, {"amount_total", "name", "partner_id"}} {
+		old := run(18, odoo.ProtocolXMLRPC, fields)
+		if len(old) == 0 {
+			t.Fatalf("read_group on 18 returned no groups for %v", fields)
+		}
+		if _, ok := old[0]["amount_total"].(float64); !ok || old[0]["partner_id_count"] == nil {
+			t.Fatalf("read_group on 18 row = %v, want amount_total and partner_id_count", old[0])
+		}
+		for _, p := range []string{odoo.ProtocolXMLRPC, odoo.ProtocolJSON2} {
+			if got := run(19, p, fields); !reflect.DeepEqual(got, old) {
+				t.Errorf("ReadGroup(%v) on 19 over %s = %v\nwant (18's read_group) %v", fields, p, got, old)
+			}
 		}
 	}
 }
