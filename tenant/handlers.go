@@ -33,7 +33,7 @@ type call struct {
 	req  mcp.CallToolRequest
 }
 
-func (t *Tenant) handler(name string, fn toolFunc) server.ToolHandlerFunc {
+func (t *Tenant) handler(name string, known []string, fn toolFunc) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, _ error) {
 		start := time.Now()
 		st, release := t.acquire()
@@ -53,6 +53,16 @@ func (t *Tenant) handler(name string, fn toolFunc) server.ToolHandlerFunc {
 				c.args = map[string]any{}
 			case map[string]any:
 				c.args = a
+				for k := range a {
+					if !slices.Contains(known, k) {
+						takes := "no arguments"
+						if len(known) > 0 {
+							takes = strings.Join(known, ", ")
+						}
+						err = argError(k, fmt.Sprintf("is not an argument of %s; it takes %s", name, takes))
+						return
+					}
+				}
 			default:
 				err = argError("arguments", fmt.Sprintf("must be an object, got %s", jsonKind(a)))
 				return

@@ -435,6 +435,7 @@ func TestSimBadArguments(t *testing.T) {
 		{"arguments not an object", "count_records", nil, "model: is required", "res.partner.search_count"},
 		{"deep_read bad relation", "deep_read", map[string]any{"model": "res.partner", "id": 3, "relations": []any{"name"}}, "not a relation", "res.partner.read"},
 		{"batch empty", "batch_execute", map[string]any{"operations": []any{}}, "1 to 50", ""},
+		{"unknown argument", "search_records", map[string]any{"modle": "res.partner"}, "modle: is not an argument of search_records", ""},
 		{"post bad type", "post_message", map[string]any{"model": "res.partner", "id": 3, "body": "x", "message_type": "email"}, "message_type", "res.partner.message_post"},
 	}
 	for _, c := range cases {

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -80,7 +81,7 @@ func tool(name, title, desc string, s json.RawMessage, ann mcp.ToolAnnotation) m
 func (t *Tenant) toolsFor(write bool) []server.ServerTool {
 	var out []server.ServerTool
 	add := func(tl mcp.Tool, fn toolFunc) {
-		out = append(out, server.ServerTool{Tool: tl, Handler: t.handler(tl.Name, fn)})
+		out = append(out, server.ServerTool{Tool: tl, Handler: t.handler(tl.Name, argNames(tl), fn)})
 	}
 	if !write {
 		add(tool("odoo_server_info", "Odoo server info",
@@ -209,4 +210,20 @@ func (t *Tenant) toolsFor(write bool) []server.ServerTool {
 			"ids":    js{"type": "array", "items": js{"type": "integer", "minimum": 1}, "description": "Records the write would touch, e.g. [7]."},
 		}), annotations("Check a write before doing it", true, false, true)), t.toolValidate)
 	return out
+}
+
+// argNames lists the argument names a tool's schema declares.
+func argNames(tl mcp.Tool) []string {
+	var s struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(tl.RawInputSchema, &s); err != nil {
+		panic(err) // static schemas; caught by the golden test
+	}
+	names := make([]string, 0, len(s.Properties))
+	for k := range s.Properties {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
