@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
+	"github.com/odoo-mcpd/odoo-mcpd/transports"
 )
 
 // apiError is an error with the HTTP status it answers with.
@@ -137,9 +138,6 @@ func (d *Daemon) apiStdio(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if serveStream == nil {
-		return errorf(http.StatusNotImplemented, "the stdio pipe is not available in this build")
-	}
 	if !d.pipes.acquire() {
 		return errorf(http.StatusServiceUnavailable, "daemon is stopping")
 	}
@@ -164,7 +162,7 @@ func (d *Daemon) apiStdio(w http.ResponseWriter, r *http.Request) error {
 	log := d.log.With("tenant", e.name, "transport", "stdio")
 	log.Info("stdio pipe opened")
 	// brw.Reader holds whatever the client sent right after its request.
-	err = serveStream(ctx, e.rt, brw.Reader, conn)
+	err = e.mnt.serveStream(ctx, e.rt, brw.Reader, conn, transports.Client{Addr: "unix", Transport: transports.TransportStdio})
 	if err != nil && ctx.Err() == nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, io.EOF) {
 		log.Warn("stdio pipe ended", "err", err)
 	} else {

@@ -23,6 +23,7 @@ import (
 
 	sddaemon "github.com/coreos/go-systemd/v22/daemon"
 
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/config"
 	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
 )
 
@@ -34,10 +35,10 @@ var Version = "dev"
 type Options struct {
 	// Load reads and validates the whole configuration. It is called once
 	// by Start and again on every reload; it must not have side effects.
-	Load func() (*Config, error)
+	Load func() (*config.File, error)
 	// ConfigPath is shown in the status; it is informational only.
 	ConfigPath string
-	// NewRuntime builds one tenant's runtime.
+	// NewRuntime builds one tenant's runtime; nil means NewTenantRuntime.
 	NewRuntime Factory
 	// Logger receives the daemon's logs; nil discards them.
 	Logger *slog.Logger
@@ -54,7 +55,7 @@ type Options struct {
 type Daemon struct {
 	opts     Options
 	log      *slog.Logger
-	settings Settings // from the first load; listeners never change after
+	settings config.Daemon // from the first load; listeners never change after
 	started  time.Time
 
 	routes  atomic.Pointer[table]
@@ -90,6 +91,9 @@ type Daemon struct {
 
 // New returns a daemon that has not started yet.
 func New(opts Options) *Daemon {
+	if opts.NewRuntime == nil {
+		opts.NewRuntime = NewTenantRuntime
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -119,8 +123,8 @@ func New(opts Options) *Daemon {
 // and serves them, then tells systemd the daemon is ready. On error nothing
 // keeps running; Close is still safe to call.
 func (d *Daemon) Start(ctx context.Context) error {
-	if d.opts.Load == nil || d.opts.NewRuntime == nil {
-		return errors.New("daemon: Options.Load and Options.NewRuntime are required")
+	if d.opts.Load == nil {
+		return errors.New("daemon: Options.Load is required")
 	}
 	d.started = time.Now()
 	cfg, err := d.opts.Load()
@@ -190,9 +194,9 @@ func (d *Daemon) Close() error {
 	d.closing.Store(true)
 	d.ready.Store(false)
 	d.notify("STOPPING=1\nSTATUS=stopping")
-	drain := time.Duration(d.drainTimeout.Load())
+	drain := d.settings.ShutdownTimeout
 	if drain <= 0 {
-		drain = 10 * time.Second
+		drain = 30 * time.Second
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
@@ -220,7 +224,15 @@ func (d *Daemon) Close() error {
 	}
 	tbl := d.routes.Load()
 	for _, e := range tbl.tenants {
-		e.mnt.closeStreams(ctx)
+		sw.Add(1)
+		go func() {
+			defer sw.Done()
+			if err := e.mnt.closeStreams(ctx); err != nil {
+				errMu.Lock()
+				shutdownErr = errors.Join(shutdownErr, err)
+				errMu.Unlock()
+			}
+		}()
 	}
 	sw.Wait()
 	if err := d.pipes.drain(ctx); err != nil {
@@ -293,7 +305,7 @@ func statusText(err error) string {
 	return s
 }
 
-func withDefaults(s Settings) Settings {
+func withDefaults(s config.Daemon) config.Daemon {
 	if s.ControlMode == 0 {
 		s.ControlMode = 0o660
 	}
@@ -338,4 +350,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func (d *Daemon) view() *settingsView {
+	return &settingsView{allowedHosts: d.settings.AllowedHosts}
 }

@@ -15,12 +15,13 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/config"
 	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
 	"github.com/odoo-mcpd/odoo-mcpd/tenant"
 )
 
-func twoTenants(t *testing.T) *Config {
-	return &Config{Path: "test.toml", Daemon: testSettings(t), Tenants: []tenant.Config{echoTenant("acme", "acme1"), echoTenant("beta", "beta1")}}
+func twoTenants(t *testing.T) *config.File {
+	return &config.File{Path: "test.toml", Daemon: testSettings(t), Tenants: []tenant.Config{echoTenant("acme", "acme1"), echoTenant("beta", "beta1")}}
 }
 
 // connect opens an initialized MCP session on url over transport kind.
@@ -221,7 +222,7 @@ func TestControlSocketStaleAndLive(t *testing.T) {
 	}()
 	cfg := twoTenants(t)
 	cfg.Daemon.ControlSocket = path
-	d := New(Options{Load: func() (*Config, error) { return cfg, nil }, NewRuntime: newEchoRuntime, Listeners: map[string]net.Listener{}, Notify: func(string) error { return nil }})
+	d := New(Options{Load: func() (*config.File, error) { return cfg, nil }, NewRuntime: newEchoRuntime, Listeners: map[string]net.Listener{}, Notify: func(string) error { return nil }})
 	if err := d.Start(context.Background()); err == nil || !strings.Contains(err.Error(), "another process") {
 		t.Fatalf("Start over a live socket = %v, want refusal", err)
 	}

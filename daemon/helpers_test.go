@@ -19,6 +19,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/config"
 	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
 	"github.com/odoo-mcpd/odoo-mcpd/tenant"
 )
@@ -96,17 +97,17 @@ func (r *echoRuntime) Close() error {
 // cfgSource is a configuration the test changes between reloads.
 type cfgSource struct {
 	mu  sync.Mutex
-	cfg *Config
+	cfg *config.File
 	err error
 }
 
-func (s *cfgSource) set(c *Config, err error) {
+func (s *cfgSource) set(c *config.File, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cfg, s.err = c, err
 }
 
-func (s *cfgSource) load() (*Config, error) {
+func (s *cfgSource) load() (*config.File, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
@@ -121,8 +122,8 @@ func echoTenant(name, db string) tenant.Config {
 	return tenant.Config{Name: name, URL: "http://127.0.0.1:1", DB: db, Username: "admin"}
 }
 
-func testSettings(t *testing.T) Settings {
-	return Settings{
+func testSettings(t *testing.T) config.Daemon {
+	return config.Daemon{
 		HTTPListen:    "127.0.0.1:0",
 		SSEListen:     "127.0.0.1:0",
 		ControlSocket: filepath.Join(t.TempDir(), "control.sock"),
@@ -158,7 +159,7 @@ type harness struct {
 }
 
 // startDaemon runs a daemon in-process with the given configuration.
-func startDaemon(t *testing.T, cfg *Config, factory Factory) *harness {
+func startDaemon(t *testing.T, cfg *config.File, factory Factory) *harness {
 	t.Helper()
 	h := &harness{src: &cfgSource{}, logs: &logBuffer{}, notes: make(chan string, 1024)}
 	h.src.set(cfg, nil)

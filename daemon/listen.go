@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/coreos/go-systemd/v22/activation"
+
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/config"
 )
 
 // Names of the sockets systemd hands over (FileDescriptorName= in the
@@ -189,7 +191,7 @@ func lookupGroup(name string) (int, error) {
 	return strconv.Atoi(g.Gid)
 }
 
-func tlsConfig(s Settings) (*tls.Config, error) {
+func tlsConfig(s config.Daemon) (*tls.Config, error) {
 	if s.TLSCert == "" || s.TLSKey == "" {
 		return nil, errors.New("tls: daemon.tls_cert and daemon.tls_key must be set together")
 	}

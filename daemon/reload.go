@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/config"
 	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
 	"github.com/odoo-mcpd/odoo-mcpd/tenant"
 )
@@ -105,7 +106,7 @@ func (d *Daemon) recordReload(err error, counted bool) {
 // warnDaemonChanges logs the [daemon] settings a reload cannot apply:
 // listeners and the control socket belong to the process, not to a
 // generation, so changing them takes a restart.
-func (d *Daemon) warnDaemonChanges(s Settings) {
+func (d *Daemon) warnDaemonChanges(s config.Daemon) {
 	s = withDefaults(s)
 	cur := d.settings
 	if s.HTTPListen != cur.HTTPListen || s.SSEListen != cur.SSEListen || s.ControlSocket != cur.ControlSocket ||
@@ -121,7 +122,7 @@ func (d *Daemon) warnDaemonChanges(s Settings) {
 // apply turns cfg into the running generation. Everything that can fail is
 // done before the swap, and undone on failure, so the running set is
 // either fully the old one or fully the new one.
-func (d *Daemon) apply(cfg *Config) (ctlapi.ReloadResult, error) {
+func (d *Daemon) apply(cfg *config.File) (ctlapi.ReloadResult, error) {
 	old := d.routes.Load()
 	next := &table{tenants: make(map[string]*entry, len(cfg.Tenants))}
 	res := ctlapi.ReloadResult{Added: []string{}, Removed: []string{}, Changed: []string{}, Unchanged: []string{}}
@@ -161,7 +162,7 @@ func (d *Daemon) apply(cfg *Config) (ctlapi.ReloadResult, error) {
 		if err != nil {
 			return fail(fmt.Errorf("tenant %s: %w", tc.Name, err))
 		}
-		mnt := newMount(rt, tc)
+		mnt := newMount(rt, tc, d.view(), d.log.With("tenant", tc.Name))
 		e := &entry{name: tc.Name, rt: rt, mnt: mnt, track: newTracker()}
 		e.http, e.sse = mnt.handlers(tc)
 		added = append(added, e)
@@ -185,7 +186,7 @@ func (d *Daemon) apply(cfg *Config) (ctlapi.ReloadResult, error) {
 		if !ne.mnt.fits(u.newCfg) {
 			// Session mode changed: open sessions cannot carry over.
 			replaced = append(replaced, ne.mnt)
-			ne.mnt = newMount(ne.rt, u.newCfg)
+			ne.mnt = newMount(ne.rt, u.newCfg, d.view(), d.log.With("tenant", u.e.name))
 		}
 		ne.http, ne.sse = ne.mnt.handlers(u.newCfg)
 		next.tenants[u.e.name] = ne
@@ -210,7 +211,6 @@ func (d *Daemon) apply(cfg *Config) (ctlapi.ReloadResult, error) {
 		e.rt.Start(d.ctx)
 	}
 	for _, m := range replaced {
-		m.closeStreams(d.ctx)
 		m.close()
 	}
 	for _, e := range removed {
@@ -225,7 +225,9 @@ func (d *Daemon) retire(e *entry) {
 	defer d.drains.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(d.drainTimeout.Load()))
 	defer cancel()
-	e.mnt.closeStreams(ctx)
+	if err := e.mnt.closeStreams(ctx); err != nil {
+		d.log.Warn("removed tenant's sessions did not finish within the drain timeout", "tenant", e.name)
+	}
 	if err := e.track.drain(ctx); err != nil {
 		d.log.Warn("removed tenant still had requests after the drain timeout", "tenant", e.name)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
+	"github.com/odoo-mcpd/odoo-mcpd/transports"
 )
 
 // table is one generation of routes. It is never modified once stored in
@@ -25,8 +26,10 @@ type table struct {
 func (t *table) statuses() []ctlapi.TenantStatus {
 	out := make([]ctlapi.TenantStatus, 0, len(t.names))
 	for _, name := range t.names {
-		st := t.tenants[name].rt.Status()
+		e := t.tenants[name]
+		st := e.rt.Status()
 		st.Name = name
+		st.Sessions = e.mnt.sessions()
 		out = append(out, st)
 	}
 	return out
@@ -119,22 +122,13 @@ func tenantFor(tbl *table, p, suffix string) (string, bool) {
 
 // httpHandler serves the Streamable HTTP listener.
 func (d *Daemon) httpHandler() http.Handler {
+	// The daemon's own endpoints get the DNS-rebinding check the
+	// transports apply to the tenants' ones.
+	meta := transports.HostGuard(d.settings.AllowedHosts, http.HandlerFunc(d.serveMeta))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case "/healthz":
-			d.serveHealth(w, r, true)
-			return
-		case "/readyz":
-			d.serveHealth(w, r, d.ready.Load() && !d.closing.Load())
-			return
-		case "/metrics":
-			if r.Method != http.MethodGet && r.Method != http.MethodHead {
-				w.Header().Set("Allow", "GET, HEAD")
-				writeError(w, http.StatusMethodNotAllowed, "method not allowed")
-				return
-			}
-			w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-			d.metrics.write(w, d)
+		case "/healthz", "/readyz", "/metrics":
+			meta.ServeHTTP(w, r)
 			return
 		}
 		tbl := d.routes.Load()
@@ -198,6 +192,23 @@ func (d *Daemon) serveTenant(w http.ResponseWriter, r *http.Request, tbl *table,
 	// Streams (GET) live as long as the client listens; only calls count
 	// towards latency.
 	d.metrics.request(name, transport, rec.status, r.Method == http.MethodPost, time.Since(start))
+}
+
+func (d *Daemon) serveMeta(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/healthz":
+		d.serveHealth(w, r, true)
+	case "/readyz":
+		d.serveHealth(w, r, d.ready.Load() && !d.closing.Load())
+	case "/metrics":
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		d.metrics.write(w, d)
+	}
 }
 
 func (d *Daemon) serveHealth(w http.ResponseWriter, r *http.Request, ok bool) {
