@@ -20,7 +20,6 @@ type mount struct {
 	sse       *transports.SSE
 	stateless bool
 	idle      time.Duration
-	allowed   []string
 	pipes     atomic.Int64 // open stdio pipes
 
 	// ctx ends the stdio pipes on this tenant when its streams close.

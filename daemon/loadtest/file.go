@@ -35,15 +35,15 @@ func WriteConfig(path, odooURL, dir string, n int) error {
 
 // LoadFile reads a tenants file the way the daemon does and converts it
 // to the supervisor's configuration.
-func LoadFile(path string) (*daemon.Config, error) {
+func LoadFile(path string) (*config.File, error) {
 	f, err := config.Load(path, os.Getenv)
 	if err != nil {
 		return nil, err
 	}
 	d := f.Daemon
-	return &daemon.Config{
+	return &config.File{
 		Path: f.Path,
-		Daemon: daemon.Settings{
+		Daemon: config.Daemon{
 			HTTPListen: d.HTTPListen, SSEListen: d.SSEListen,
 			ControlSocket: d.ControlSocket, ControlGroup: d.ControlGroup, ControlMode: d.ControlMode,
 			LogLevel: d.LogLevel, LogFormat: d.LogFormat, AuditFile: d.AuditFile,
@@ -61,7 +61,7 @@ func LoadFile(path string) (*daemon.Config, error) {
 // again.
 func StartFromFile(ctx context.Context, path string, log *slog.Logger) (*daemon.Daemon, error) {
 	d := daemon.New(daemon.Options{
-		Load:       func() (*daemon.Config, error) { return LoadFile(path) },
+		Load:       func() (*config.File, error) { return LoadFile(path) },
 		ConfigPath: path,
 		NewRuntime: NewRuntime,
 		Logger:     log,

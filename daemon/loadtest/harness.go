@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/odoo-mcpd/odoo-mcpd/daemon"
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/config"
 	"github.com/odoo-mcpd/odoo-mcpd/odoo"
 	"github.com/odoo-mcpd/odoo-mcpd/tenant"
 )
@@ -33,7 +34,7 @@ type DaemonOptions struct {
 type Daemon struct {
 	*daemon.Daemon
 	mu       sync.Mutex
-	cfg      *daemon.Config
+	cfg      *config.File
 	runtimes map[string]*tenant.Tenant // latest built per name
 }
 
@@ -68,9 +69,9 @@ func StartDaemon(ctx context.Context, o DaemonOptions) (*Daemon, error) {
 	if o.Tenants <= 0 {
 		o.Tenants = 1
 	}
-	cfg := &daemon.Config{
+	cfg := &config.File{
 		Path: "(in-process)",
-		Daemon: daemon.Settings{
+		Daemon: config.Daemon{
 			ControlSocket: filepath.Join(o.Dir, "control.sock"),
 			DrainTimeout:  5 * time.Second,
 		},
@@ -123,7 +124,7 @@ func (d *Daemon) Runtime(name string) *tenant.Tenant {
 	return d.runtimes[name]
 }
 
-func (d *Daemon) load() (*daemon.Config, error) {
+func (d *Daemon) load() (*config.File, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	c := *d.cfg
