@@ -65,7 +65,7 @@ func (c *Client) json2Execute(ctx context.Context, major int, cl call) (any, err
 	return v, nil
 }
 
-// errNoRoute marks a JSON-2 404 that came from the router (an HTML page),
+// noRouteMsg starts the message of a JSON-2 404 that came from the router (an HTML page),
 // not from the API: the server has no /json/2 or no such database.
 const noRouteMsg = "no JSON-2 route"
 

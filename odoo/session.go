@@ -33,8 +33,9 @@ func (c *Client) xmlrpcCall(ctx context.Context, service, method string, params 
 }
 
 // xmlrpcExecute runs object.execute_kw, logging in first if needed and once
-// more if Odoo answers AccessDenied (the credentials or the user may have
-// changed under us).
+// more if Odoo refuses the cached login (AccessDenied, or a uid that no
+// longer names a user): the credentials or the user may have changed under
+// us.
 func (c *Client) xmlrpcExecute(ctx context.Context, major int, cl call) (any, error) {
 	cl = adaptCall(major, cl)
 	uid, err := c.ensureLogin(ctx)
