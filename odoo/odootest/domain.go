@@ -185,7 +185,7 @@ func (e *env) compileLeaf(m *model, leaf []any, method string) (*dnode, *pyErr) 
 	if op == "<>" {
 		op = "!="
 	}
-	if !ok || !termOperators[op] {
+	if !ok || !termOperators[op] || (e.db.version < 17 && (op == "any" || op == "not any")) {
 		return nil, errValue("Invalid leaf "+pyTuple(leaf), methodFrame(method)+framesDomainOperator)
 	}
 	head, rest, dotted := strings.Cut(left, ".")

@@ -116,3 +116,34 @@ func TestVersion19(t *testing.T) {
 		t.Errorf("19 check_access fault = %d, want 4 (private)", code)
 	}
 }
+
+func TestOlderVersions(t *testing.T) {
+	s := New(WithVersion(17))
+	h := s.Handler()
+	rec := post(h, "/xmlrpc/2/common", "text/xml", encodeCall(t, "version"))
+	body := rec.Body.String()
+	if !strings.HasPrefix(body, "<?xml version='1.0'?>\n<methodResponse>\n") || !strings.HasSuffix(body, "</params>\n</methodResponse>\n") || !strings.Contains(body, "<string>17.0</string>") {
+		t.Errorf("17 framing/version:\n%s", body)
+	}
+	c := newClient(t, s)
+	if got := pyReprValue(c.ok("res.partner", "name_get", l(l(int64(36))), nil)); got != "[[36, 'Deco Addict, Addison Olson']]" {
+		t.Errorf("17 name_get = %s", got)
+	}
+	if got := c.ok("res.partner", "check_access_rights", l("read"), nil); got != true {
+		t.Errorf("17 check_access_rights = %v", got)
+	}
+	if got := c.ok("res.partner", "copy", l(l(int64(36))), nil); pyReprValue(got) == "" || strings.HasPrefix(pyReprValue(got), "[") {
+		t.Errorf("17 copy = %s, want an int", pyReprValue(got))
+	}
+	if code, msg := c.fault("res.partner", "has_access", l(l(int64(3)), "read"), nil); code != 1 || msg != "AttributeError: The method 'has_access' does not exist on the model 'res.partner'" {
+		t.Errorf("17 has_access = %d %q", code, msg)
+	}
+	fg := c.ok("sale.order", "fields_get", l(l("amount_total")), nil)
+	at, _ := fg.(dict).get("amount_total")
+	if g, _ := at.(dict).get("group_operator"); g != "sum" {
+		t.Errorf("17 fields_get group_operator = %v", g)
+	}
+	if code, msg := newClient(t, New(WithVersion(16))).fault("res.partner", "search", l(l(l("child_ids", "any", l()))), nil); code != 1 || !strings.HasPrefix(msg, "ValueError: Invalid leaf") {
+		t.Errorf("16 any = %d %q", code, msg)
+	}
+}

@@ -98,6 +98,16 @@ func (s *Server) lookupMethod(db *database, m *model, name string) *methodSpec {
 			return nameSearch19Spec
 		}
 	}
+	if db.version < 18 {
+		switch name {
+		case "has_access", "check_access", "search_fetch":
+			if name != "search_fetch" || db.version < 17 {
+				return nil
+			}
+		case "name_get":
+			return nameGetSpec
+		}
+	}
 	if spec, ok := genericMethods[name]; ok {
 		if name == "check_access" && db.version >= 19 {
 			return nil
@@ -403,7 +413,11 @@ func mFieldsGet(c *call) (any, *pyErr) {
 func describeField(db *database, m *model, f *field, attrs []string) dict {
 	all := dict{}
 	if a := f.aggr(); a != "" {
-		all = append(all, kv{"aggregator", a})
+		if db.version < 18 {
+			all = append(all, kv{"group_operator", a})
+		} else {
+			all = append(all, kv{"aggregator", a})
+		}
 	}
 	all = append(all, kv{"change_default", false}, kv{"company_dependent", f.companyDependent})
 	if f.relational() {
@@ -536,6 +550,20 @@ func (c *call) nameSearch(a map[string]any, extra any) (any, *pyErr) {
 	}
 	return out, nil
 }
+
+// nameGetSpec is name_get, removed in 18 but served by 16 and 17.
+var nameGetSpec = &methodSpec{access: "read", fn: func(c *call) (any, *pyErr) {
+	if _, _, err := c.bind("name_get"); err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, id := range c.ids {
+		if r := c.m.recs[id]; r != nil {
+			out = append(out, []any{id, c.e.db.displayName(c.m, r)})
+		}
+	}
+	return out, nil
+}}
 
 var nameSearch19Spec = &methodSpec{model: true, access: "read", params: []param{optP("name", ""), optP("domain", pyNone{}), optP("operator", "ilike"), optP("limit", int64(100))}, fn: func(c *call) (any, *pyErr) {
 	a, _, err := c.bind("name_search")
@@ -773,6 +801,10 @@ func mCopy(c *call) (any, *pyErr) {
 		}
 		out = append(out, nid)
 	}
+	if c.e.db.version < 18 && len(out) == 1 {
+		// 16/17: @api.returns('self', lambda value: value.id) gives an int.
+		return out[0], nil
+	}
 	return idsResult(out), nil
 }
 
@@ -842,10 +874,13 @@ func mCheckAccessRights(c *call) (any, *pyErr) {
 	}
 	denied := c.e.srv.denied(c.e.db, c.e.uid, c.m, op)
 	if truthy(a["raise_exception"]) {
-		// Odoo 18 returns check_access()'s None here: unmarshallable on XML-RPC.
 		if denied != nil {
 			return nil, denied
 		}
+		if c.e.db.version < 18 {
+			return true, nil
+		}
+		// Odoo 18 returns check_access()'s None here: unmarshallable on XML-RPC.
 		return pyNone{}, nil
 	}
 	return denied == nil, nil

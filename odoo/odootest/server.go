@@ -91,7 +91,11 @@ type Option func(*Server)
 
 // WithVersion makes the server present itself as the given Odoo major
 // version (18 by default). 19 and later also serve JSON-2 at /json/2/ and
-// follow 19's method signatures (name_search(domain=...), formatted_read_group).
+// follow 19's method signatures (name_search(domain=...),
+// formatted_read_group, private check_access). 16 and 17 use their
+// framing (<?xml version='1.0'?>, no blank line), keep name_get, return
+// an int from copy and a bool from check_access_rights, report
+// group_operator in fields_get and lack has_access (16 also lacks any).
 func WithVersion(major int) Option { return func(s *Server) { s.version = major } }
 
 // WithClock sets the clock used for create_date/write_date and message dates.
@@ -514,8 +518,18 @@ func (s *Server) serveXMLRPC(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 	}
+	if s.version < 18 {
+		out = framing17(out)
+	}
 	w.Header().Set("Content-Length", fmt.Sprint(len(out)))
 	_, _ = w.Write(out)
+}
+
+// framing17 rewrites 18's framing into 16/17's: single-quoted XML
+// declaration and no blank line before </methodResponse>.
+func framing17(b []byte) []byte {
+	b = bytes.Replace(b, []byte("<?xml version=\"1.0\"?>"), []byte("<?xml version='1.0'?>"), 1)
+	return bytes.Replace(b, []byte("\n\n</methodResponse>\n"), []byte("\n</methodResponse>\n"), 1)
 }
 
 // encodeLegacyFault follows xmlrpc_handle_exception_string (string faultCode).
@@ -786,6 +800,9 @@ func (s *Server) invoke(uid int64, password, modelName, methodName string, args 
 		}
 		if json2 {
 			return nil, &pyErr{class: "werkzeug.exceptions.NotFound", msg: fmt.Sprintf("The method '%s.%s' does not exist", m.name, methodName)}
+		}
+		if db.version < 18 {
+			return nil, &pyErr{class: "AttributeError", msg: fmt.Sprintf("The method '%s' does not exist on the model '%s'", methodName, m.name), frames: framesPublicMethod}
 		}
 		return nil, &pyErr{class: "AttributeError", msg: fmt.Sprintf("The method '%s.%s' does not exist", m.name, methodName), frames: framesPublicMethod}
 	}
