@@ -65,8 +65,9 @@ func (c *Client) json2Execute(ctx context.Context, major int, cl call) (any, err
 	return v, nil
 }
 
-// noRouteMsg starts the message of a JSON-2 404 that came from the router (an HTML page),
-// not from the API: the server has no /json/2 or no such database.
+// noRouteMsg starts the message of a JSON-2 404 that came from the router
+// (an HTML page), not from the API: the server has no /json/2 or no such
+// database.
 const noRouteMsg = "no JSON-2 route"
 
 func isNoRoute(err error) bool {

@@ -392,3 +392,54 @@ func isTransport(err error) bool {
 	var e *odoo.Error
 	return errors.As(err, &e) && e.Kind == odoo.KindTransport
 }
+
+// cannedRT serves captured replies in-process: a benchmark through it
+// measures the client alone.
+type cannedRT struct{ auth, body []byte }
+
+func (t cannedRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	io.Copy(io.Discard, r.Body)
+	r.Body.Close()
+	body, ct := t.body, "application/json; charset=utf-8"
+	if strings.HasPrefix(r.URL.Path, "/xmlrpc/") {
+		ct = "text/xml; charset=utf-8"
+		if r.URL.Path == "/xmlrpc/2/common" {
+			body = t.auth
+		}
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {ct}}, ContentLength: int64(len(body)),
+		Body: io.NopCloser(bytes.NewReader(body)), Request: r}, nil
+}
+
+// BenchmarkProtocols100Rows puts the two protocols side by side on the
+// simulator's own 100-row search_read replies (Odoo 19 mode), replayed
+// in-process: the client's cost per 100 rows, decoding included.
+func BenchmarkProtocols100Rows(b *testing.B) {
+	s := startSim(b, odootest.WithVersion(19))
+	s.AddPartners(100)
+	ctx := context.Background()
+	o := &odoo.SearchOptions{Fields: []string{"name", "email", "phone", "country_id", "category_id", "parent_id", "is_company", "write_date", "credit_limit"}, Limit: 100, Order: "id"}
+	const auth = `<?xml version="1.0"?><methodResponse><params><param><value><int>2</int></value></param></params></methodResponse>`
+	for _, protocol := range []string{odoo.ProtocolXMLRPC, odoo.ProtocolJSON2} {
+		capture := &captureTransport{}
+		c := simClient(b, s, protocol, &http.Client{Transport: capture})
+		want, err := c.SearchRead(ctx, "res.partner", nil, o)
+		if err != nil || len(want) != 100 {
+			b.Fatalf("SearchRead() over %s = %d rows, %v", protocol, len(want), err)
+		}
+		capture.mu.Lock()
+		body := capture.last
+		capture.mu.Unlock()
+		b.Run(protocol, func(b *testing.B) {
+			rc := simClient(b, s, protocol, &http.Client{Transport: cannedRT{auth: []byte(auth), body: body}})
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				rows, err := rc.SearchRead(ctx, "res.partner", nil, o)
+				if err != nil || len(rows) != 100 {
+					b.Fatal(len(rows), err)
+				}
+			}
+		})
+	}
+}
