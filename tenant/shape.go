@@ -1,8 +1,6 @@
 package tenant
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -239,8 +237,11 @@ func (p *policy) capRows(rows []map[string]any, offset int, wrap func([]map[stri
 		rows = rows[:p.maxRecords]
 		note = fmt.Sprintf("cut to %d records by this tenant's max_records; ask for the next page with offset=%d", p.maxRecords, offset+len(rows))
 	}
-	size := jsonSize(wrap(rows))
-	if size <= p.maxBytes {
+	whole := wrap(rows)
+	if n, ok := jsonBound(whole); ok && n <= p.maxBytes {
+		return rows, note
+	}
+	if jsonSize(whole) <= p.maxBytes {
 		return rows, note
 	}
 	// Binary search the largest prefix that fits.
@@ -266,14 +267,60 @@ func jsonSize(v any) int {
 	return len(b)
 }
 
+// jsonBound returns an upper bound of v's encoded JSON size without
+// encoding it, for the values tools build (maps, slices, strings, numbers,
+// booleans, null); ok is false for anything else. Encoding a result just to
+// learn it is far under max_response_bytes cost as much as encoding it for
+// the answer.
+func jsonBound(v any) (n int, ok bool) {
+	switch x := v.(type) {
+	case nil, bool:
+		return 5, true
+	case string:
+		// The worst escape, \u00XX, is six bytes for one; quotes add two.
+		return 6*len(x) + 2, true
+	case int:
+		return 20, true
+	case int64:
+		return 20, true
+	case float64:
+		return 25, true
+	case map[string]any:
+		n = 2
+		for k, e := range x {
+			m, ok := jsonBound(e)
+			if !ok {
+				return 0, false
+			}
+			n += 6*len(k) + 4 + m
+		}
+		return n, true
+	case []map[string]any:
+		n = 2
+		for _, e := range x {
+			m, ok := jsonBound(e)
+			if !ok {
+				return 0, false
+			}
+			n += m + 1
+		}
+		return n, true
+	case []any:
+		n = 2
+		for _, e := range x {
+			m, ok := jsonBound(e)
+			if !ok {
+				return 0, false
+			}
+			n += m + 1
+		}
+		return n, true
+	}
+	return 0, false
+}
+
 // marshal encodes compact JSON without HTML escaping: domains hold "&",
 // "<" and ">" and a model reads them better unescaped.
 func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return appendJSON(make([]byte, 0, 1024), v)
 }
