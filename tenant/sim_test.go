@@ -463,7 +463,9 @@ func TestSimErrorMapping(t *testing.T) {
 	t.Run("fault 2 missing and validation", func(t *testing.T) {
 		s := newSimHarness(t, nil)
 		s.fails("update_records", map[string]any{"model": "res.partner", "ids": []any{999999}, "values": map[string]any{"name": "x"}}, "Record does not exist")
-		s.fails("update_records", map[string]any{"model": "res.partner", "ids": []any{1}, "values": map[string]any{"parent_id": 1}}, "recursive")
+		s.fails("update_records", map[string]any{"model": "res.partner", "ids": []any{1}, "values": map[string]any{"parent_id": 1}}, "Odoo UserError (write res.partner): You cannot create recursive")
+		s.fails("delete_records", map[string]any{"model": "res.users", "ids": []any{2}}, "You cannot delete the admin user")
+		s.fails("create_record", map[string]any{"model": "res.users", "values": map[string]any{"name": "No Login"}}, "a mandatory field is not set")
 	})
 	t.Run("fault 3 access denied", func(t *testing.T) {
 		s := newSimHarness(t, nil)

@@ -265,6 +265,11 @@ func (t *Tenant) probe(ctx context.Context) {
 		return
 	}
 	t.log.Info("odoo ready", "odoo_version", res.OdooVersion, "protocol", res.Protocol, "uid", res.UID)
+	// Warm what initialize's instructions need, so clients that connect
+	// next do not wait for Odoo.
+	if _, err := t.serverInfo(ctx, st); err != nil {
+		t.log.Debug("reading server details failed", "err", describeError(err))
+	}
 }
 
 // login asks Odoo for its version and logs in, always on the wire (never
