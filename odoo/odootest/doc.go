@@ -2,9 +2,9 @@
 // benchmarks and the daemon's demo mode.
 //
 // It serves the XML-RPC endpoints (/xmlrpc/2/common, /xmlrpc/2/db,
-// /xmlrpc/2/object and the legacy /xmlrpc/*), the web client's
-// /web/webclient/version_info route and, when presenting itself as 19 or
-// later, JSON-2 (/json/2/<model>/<method>). Replies are byte-faithful to
+// /xmlrpc/2/object and the legacy /xmlrpc/*), JSON-RPC on /jsonrpc, the
+// web client's /web/webclient/version_info route and, when presenting
+// itself as 19 or later, JSON-2 (/json/2/<model>/<method>). Replies are byte-faithful to
 // the recordings in ../shared/odoo-wire: the same framing, HTTP status,
 // content type, fault codes and fault texts (Python tracebacks whose last
 // line matches Odoo's).

@@ -43,10 +43,10 @@ func json2Status(e *pyErr) int {
 func writeJSON2Error(w http.ResponseWriter, e *pyErr, args []any) {
 	status := json2Status(e)
 	if args == nil {
-		args = []any{e.msg}
+		args = []any{e.message()}
 	}
 	debug := e.traceback()
-	body := dict{{"name", e.jsonName()}, {"message", e.msg}, {"arguments", args}, {"context", dict{}}, {"debug", debug}}
+	body := dict{{"name", e.jsonName()}, {"message", e.message()}, {"arguments", args}, {"context", dict{}}, {"debug", debug}}
 	out, _ := body.MarshalJSON()
 	w.Header().Set("Server", serverHeader)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

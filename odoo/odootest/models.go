@@ -616,6 +616,27 @@ func buildSchema(db *database) {
 		})),
 		fSel("notification_type", "Notification", "email=Handle by Emails;inbox=Handle in Odoo", req, deflt("email")),
 	)
+	users.beforeCreate = func(e *env, m *model, vals dict) (dict, *pyErr) {
+		if _, ok := vals.get("partner_id"); ok {
+			return vals, nil
+		}
+		// _inherits: the partner row is inserted first, so a user create
+		// that then fails still consumes a partner id.
+		pv := dict{}
+		if n, ok := vals.get("name"); ok {
+			pv = append(pv, kv{"name", n})
+		}
+		if em, ok := vals.get("email"); ok {
+			pv = append(pv, kv{"email", em})
+		}
+		pid, err := e.create(e.db.model("res.partner"), pv)
+		if err != nil {
+			return nil, err
+		}
+		out := append(dict{}, vals...)
+		out.set("partner_id", pid)
+		return out, nil
+	}
 	users.private["_check_credentials"] = true
 	users.private["_compute_password"] = true
 	users.beforeUnlink = func(db *database, m *model, r *record) *pyErr {

@@ -12,6 +12,17 @@ type pyErr struct {
 	msg    string
 	frames string // traceback frames, each "  File ...\n    code\n"
 	cause  *pyErr // printed first, then "During handling of the above exception..."
+	// arg is the exception's argument when str() differs from it (a
+	// KeyError prints its key quoted); JSON error bodies carry the argument.
+	arg string
+}
+
+// message is what JSON error bodies report as "message" and "arguments".
+func (e *pyErr) message() string {
+	if e.arg != "" {
+		return e.arg
+	}
+	return e.msg
 }
 
 func (e *pyErr) Error() string { return e.class + ": " + e.msg }

@@ -252,3 +252,103 @@ func clip(b []byte) string {
 	}
 	return string(b)
 }
+
+// TestReplayJSONRPC replays the j* (/jsonrpc) exchanges after the x* ones,
+// in recording order on one server, as they were recorded: same status,
+// same result structure, same error class, message and code.
+func TestReplayJSONRPC(t *testing.T) {
+	srv := httptest.NewServer(New().Handler())
+	defer srv.Close()
+	for _, ex := range loadExchanges(t) {
+		resp, err := http.Post(srv.URL+ex.path, "text/xml", bytes.NewReader(ex.req))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	dir := wireDir(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "j*.http.txt"))
+	sort.Strings(files)
+	if len(files) < 30 {
+		t.Fatalf("found %d j* exchanges", len(files))
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".http.txt")
+		t.Run(name, func(t *testing.T) {
+			httpTxt, _ := os.ReadFile(f)
+			var method, path string
+			wantStatus := 0
+			for _, line := range strings.Split(string(httpTxt), "\n") {
+				if strings.HasPrefix(line, "> ") && method == "" {
+					w := strings.Fields(line[2:])
+					method, path = w[0], w[1]
+				}
+				if strings.HasPrefix(line, "< HTTP/1.1 ") {
+					fmt.Sscan(strings.Fields(line)[2], &wantStatus)
+				}
+			}
+			req, _ := os.ReadFile(filepath.Join(dir, name+".req.json"))
+			hreq, _ := http.NewRequest(method, srv.URL+path, bytes.NewReader(req))
+			hreq.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(hreq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != wantStatus {
+				t.Fatalf("status %d, want %d", resp.StatusCode, wantStatus)
+			}
+			if want, err := os.ReadFile(filepath.Join(dir, name+".resp.html")); err == nil {
+				if string(body) != strings.TrimRight(string(want), "\n") && string(body) != string(want) {
+					t.Errorf("body %q, want %q", body, want)
+				}
+				return
+			}
+			wantRaw, _ := os.ReadFile(filepath.Join(dir, name+".resp.json"))
+			got, err := decodeJSON(body)
+			if err != nil {
+				t.Fatalf("reply is not JSON: %v\n%s", err, body)
+			}
+			want, _ := decodeJSON(wantRaw)
+			gd, wd := got.(dict), want.(dict)
+			if g, w := keysOf(gd), keysOf(wd); g != w {
+				t.Fatalf("envelope keys %s, want %s", g, w)
+			}
+			if we, ok := wd.get("error"); ok {
+				ge, _ := gd.get("error")
+				gdata, _ := ge.(dict).get("data")
+				wdata, _ := we.(dict).get("data")
+				for _, k := range []string{"name", "message", "arguments"} {
+					g, _ := gdata.(dict).get(k)
+					w, _ := wdata.(dict).get(k)
+					if pyReprValue(g) != pyReprValue(w) {
+						t.Errorf("error %s = %s, want %s", k, pyReprValue(g), pyReprValue(w))
+					}
+				}
+				gdbg, _ := gdata.(dict).get("debug")
+				wdbg, _ := wdata.(dict).get("debug")
+				if lastLine(gdbg.(string)) != lastLine(wdbg.(string)) {
+					t.Errorf("debug last line %q, want %q", lastLine(gdbg.(string)), lastLine(wdbg.(string)))
+				}
+				if g, w := keysOf(gdata.(dict)), keysOf(wdata.(dict)); g != w {
+					t.Errorf("error data keys %s, want %s", g, w)
+				}
+				return
+			}
+			gr, _ := gd.get("result")
+			wr, _ := wd.get("result")
+			if g, w := shape(gr), shape(wr); g != w {
+				t.Errorf("result structure\n got: %s\nwant: %s", g, w)
+			}
+		})
+	}
+}
+
+func keysOf(d dict) string {
+	ks := make([]string, len(d))
+	for i, e := range d {
+		ks[i] = e.K
+	}
+	return strings.Join(ks, ",")
+}

@@ -81,6 +81,9 @@ type model struct {
 	onChange func(db *database, m *model, r *record)
 	// check validates a record after create/write (constraints).
 	check func(db *database, m *model, r *record) *pyErr
+	// beforeCreate may complete vals before a create (res.users creates
+	// its partner first, as _inherits does).
+	beforeCreate func(e *env, m *model, vals dict) (dict, *pyErr)
 	// beforeUnlink may refuse a deletion.
 	beforeUnlink func(db *database, m *model, r *record) *pyErr
 

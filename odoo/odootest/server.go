@@ -451,6 +451,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.serveXMLRPC(w, r)
+	case path == "/jsonrpc":
+		s.serveJSONRPC(w, r)
 	case path == "/web/webclient/version_info":
 		s.serveVersionInfo(w, r)
 	case strings.HasPrefix(path, "/json/2/") || path == "/json/2":
@@ -577,15 +579,7 @@ func (s *Server) handleXMLRPC(service string, body []byte) (any, *pyErr) {
 		}
 		return nil, &pyErr{class: "ValueError", msg: err.Error(), frames: framesLoads}
 	}
-	switch service {
-	case "common":
-		return s.common(call.Method, call.Params)
-	case "db":
-		return s.dbService(call.Method, call.Params)
-	case "object":
-		return s.object(call.Method, call.Params)
-	}
-	return nil, &pyErr{class: "KeyError", msg: pyRepr(service), frames: framesUnknownService}
+	return s.safeDispatch(service, call.Method, call.Params)
 }
 
 func (db *database) uidByLogin(login string) int64 {
@@ -911,7 +905,8 @@ func (db *database) restoreSnapshot(s dbSnapshot) {
 		}
 		m.ids = ms.ids
 		m.rows = ms.rows
-		m.nextID = ms.nextID
+		// Like PostgreSQL sequences, ids handed out stay used after a rollback.
+		m.nextID = max(m.nextID, ms.nextID)
 		m.inv = ms.inv
 	}
 }

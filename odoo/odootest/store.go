@@ -552,6 +552,12 @@ func (e *env) create(m *model, vals dict) (int64, *pyErr) {
 	if err := checkFieldNames(m, vals, true); err != nil {
 		return 0, err
 	}
+	if m.beforeCreate != nil {
+		var err *pyErr
+		if vals, err = m.beforeCreate(e, m, vals); err != nil {
+			return 0, err
+		}
+	}
 	r := &record{id: m.nextID, v: map[string]any{}}
 	ctxDefaults := map[string]any{}
 	for _, c := range e.ctx {
