@@ -191,3 +191,30 @@ func TestErrorString(t *testing.T) {
 		t.Errorf("Kind.String() = %q, %q", Kind(42), KindProtocol)
 	}
 }
+
+func TestParseVersion(t *testing.T) {
+	tests := []struct {
+		in    any
+		major int
+		err   bool
+	}{
+		{map[string]any{"server_version": "18.0", "server_version_info": []any{int64(18), int64(0)}}, 18, false},
+		{map[string]any{"server_version": "saas~17.4", "server_version_info": []any{"saas~17", int64(4)}}, 17, false},
+		{map[string]any{"server_version": "19.0+e"}, 19, false},
+		{map[string]any{"server_version_info": []any{float64(20)}}, 20, false},
+		{map[string]any{}, 0, true},
+		{"18.0", 0, true},
+	}
+	for _, tt := range tests {
+		v, err := parseVersion(tt.in)
+		if tt.err {
+			if err == nil {
+				t.Errorf("parseVersion(%v) = %+v, want an error", tt.in, v)
+			}
+			continue
+		}
+		if err != nil || v.Major != tt.major {
+			t.Errorf("parseVersion(%v) = %+v, %v; want major %d", tt.in, v, err, tt.major)
+		}
+	}
+}
