@@ -193,6 +193,33 @@ func TestSimEveryTool(t *testing.T) {
 			t.Errorf("deep_read order_line.product_id = %v", lines[0])
 		}
 	})
+	t.Run("deep_read depth", func(t *testing.T) {
+		// levels counts how deep the answer nests records (maps with more
+		// than id and name).
+		var levels func(v any) int
+		levels = func(v any) int {
+			best := 0
+			switch x := v.(type) {
+			case map[string]any:
+				for _, e := range x {
+					best = max(best, levels(e))
+				}
+				if len(x) > 2 {
+					best++
+				}
+			case []any:
+				for _, e := range x {
+					best = max(best, levels(e))
+				}
+			}
+			return best
+		}
+		one := s.ok("deep_read", map[string]any{"model": "sale.order", "id": 1})["record"]
+		two := s.ok("deep_read", map[string]any{"model": "sale.order", "id": 1, "depth": 2})["record"]
+		if levels(one) != 2 || levels(two) != 3 {
+			t.Errorf("deep_read nests %d levels at depth 1 and %d at depth 2, want 2 and 3", levels(one), levels(two))
+		}
+	})
 	t.Run("post_message", func(t *testing.T) {
 		before := s.count("res.partner.message_post")
 		res := s.ok("post_message", map[string]any{"model": "res.partner", "id": 3, "body": "Called about the renewal.", "message_type": "note"})

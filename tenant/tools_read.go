@@ -619,7 +619,9 @@ func (t *Tenant) toolDeepRead(ctx context.Context, c *call) (any, error) {
 	}
 	d := &deepReader{c: c, octx: octx, per: per, budget: deepMaxNodes}
 	if len(rels) == 0 {
-		rels = d.autoRelations(fs, named, depth)
+		if rels, err = d.autoRelations(ctx, fs, named, depth); err != nil {
+			return nil, err
+		}
 	}
 	root, err := d.read(ctx, model, []int64{id}, named, rels)
 	if err != nil {
@@ -666,9 +668,11 @@ type deepReader struct {
 	notes  []string
 }
 
-// autoRelations picks the relational fields among the default fields, to
-// the given depth, when the caller names none.
-func (d *deepReader) autoRelations(fs map[string]fieldMeta, named []string, depth int) []string {
+// autoRelations picks the relational fields among the default fields,
+// and theirs in turn down to depth levels, when the caller names none.
+// company_id and currency_id lead everywhere and say little, so they are
+// not followed.
+func (d *deepReader) autoRelations(ctx context.Context, fs map[string]fieldMeta, named []string, depth int) ([]string, error) {
 	fields := named
 	if len(fields) == 0 {
 		fields = defaultFields(fs)
@@ -676,12 +680,26 @@ func (d *deepReader) autoRelations(fs map[string]fieldMeta, named []string, dept
 	var out []string
 	for _, f := range fields {
 		m := fs[f]
-		if m.Relation != "" && d.c.st.pol.modelAllowed(m.Relation) && f != "company_id" && f != "currency_id" {
-			out = append(out, f)
+		if m.Relation == "" || !d.c.st.pol.modelAllowed(m.Relation) || f == "company_id" || f == "currency_id" {
+			continue
+		}
+		out = append(out, f)
+		if depth <= 1 {
+			continue
+		}
+		sub, err := d.c.st.lookup(ctx, m.Relation)
+		if err != nil {
+			return nil, err
+		}
+		deeper, err := d.autoRelations(ctx, sub, nil, depth-1)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range deeper {
+			out = append(out, f+"."+p)
 		}
 	}
-	_ = depth // deeper automatic levels would multiply reads; named relations go deeper
-	return out
+	return out, nil
 }
 
 // read reads records of model with fields plus the first segments of rels,
