@@ -360,7 +360,7 @@ func seedDemo(db *database) {
 			stage = 1
 		}
 		vals := dict{{"name", fmt.Sprintf("%s #%d", leadTopics[i%len(leadTopics)], i+1)}, {"type", typ}, {"stage_id", stage}, {"user_id", s.pick(salespeople)},
-			{"expected_revenue", float64(500 * (1 + s.rnd.IntN(60)))}, {"probability", []float64{10, 20, 50, 70, 90}[s.rnd.IntN(5)]}, {"priority", fmt.Sprint(s.rnd.IntN(4))},
+			{"expected_revenue", float64(500 * (1 + s.rnd.IntN(60)))}, {"probability", []float64{10, 30, 60, 100}[stage-1] - float64(s.rnd.IntN(3)*5)}, {"priority", fmt.Sprint(s.rnd.IntN(4))},
 			{"date_deadline", s.day(-s.rnd.IntN(90) + 10)}, {"active", i%13 != 12}}
 		if p != 0 {
 			pr := db.model("res.partner").recs[p]
@@ -462,7 +462,7 @@ func seedDemo(db *database) {
 	lstates := []string{"confirm", "validate", "validate", "validate", "refuse", "validate1"}
 	for i := 0; i < 30; i++ {
 		e := emp.ids[s.rnd.IntN(len(emp.ids))]
-		start := 120 - i*6 + s.rnd.IntN(5)
+		start := 150 - i*6 + s.rnd.IntN(5)
 		days := 1 + s.rnd.IntN(5)
 		from := seedTime.AddDate(0, 0, -start)
 		from = time.Date(from.Year(), from.Month(), from.Day(), 7, 0, 0, 0, time.UTC)

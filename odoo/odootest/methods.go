@@ -1033,6 +1033,10 @@ func mMessagePost(c *call) (any, *pyErr) {
 	if perr != nil {
 		return nil, perr
 	}
+	if c.e.json2 {
+		// JSON-2 returns recordsets as id lists.
+		return []any{id}, nil
+	}
 	return id, nil
 }
 
