@@ -30,7 +30,9 @@ Modes:
   overhead    search_records returning 10 rows, one call at a time, over
               Streamable HTTP, SSE and (with -ctl) the odoo-mcpctl stdio
               bridge, against the same search_read made with the Odoo client
-  throughput  -c sessions calling search_records over Streamable HTTP
+  throughput  -c sessions calling search_records over Streamable HTTP; the
+              demo daemon runs in a child process and its CPU per call is
+              reported
   scale       -tenants tenants in one file: start to READY, idle RSS, and a
               reload changing one tenant while -c sessions call others
   sse         -sessions open SSE sessions: RSS the daemon adds
@@ -65,6 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		sessions = fs.Int("sessions", 1000, "SSE sessions to open (sse)")
 		cfgPath  = fs.String("config", "", "tenants file (serve)")
 		asJSON   = fs.Bool("json", false, "print results as JSON")
+		raw      = fs.Bool("raw", false, "throughput: use the plain net/http client instead of mcp-go's")
 	)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -89,7 +92,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		opts.Concurrency = 1
 		return overhead(ctx, opts, *ctl, out)
 	case "throughput":
-		return throughput(ctx, opts, *url, headers, out)
+		return throughput(ctx, opts, *url, headers, *raw, out)
 	case "scale":
 		return scale(ctx, *tenants, opts, out)
 	case "sse":
@@ -157,6 +160,7 @@ func overhead(ctx context.Context, o loadtest.Options, ctl string, out *report) 
 	}{
 		{"direct-odoo", loadtest.DirectSearchTenRows(d.OdooConfig(), ids)},
 		{"streamable-http", loadtest.StreamableHTTP(d.MCPURL("demo"), call, hc, nil)},
+		{"http-raw-client", loadtest.RawStreamableHTTP(d.MCPURL("demo"), call, hc, nil)},
 		{"sse", loadtest.SSE(d.SSEURL("demo"), call, hc, nil)},
 	}
 	if ctl != "" {
@@ -188,25 +192,53 @@ func overhead(ctx context.Context, o loadtest.Options, ctl string, out *report) 
 	return nil
 }
 
-func throughput(ctx context.Context, o loadtest.Options, url string, headers map[string]string, out *report) error {
+func throughput(ctx context.Context, o loadtest.Options, url string, headers map[string]string, raw bool, out *report) error {
 	hc := loadtest.HTTPClient(o.Concurrency)
+	pid := 0
 	if url == "" {
-		d, stop, err := startDemo(ctx)
+		// The daemon runs in a child process, so its own CPU time per
+		// call can be told apart from the clients' and the simulator's.
+		c, err := startChild(ctx, 1)
 		if err != nil {
 			return err
 		}
-		defer stop()
-		url = d.MCPURL("demo")
+		defer c.stop()
+		url, pid = c.mcpURL("demo"), c.cmd.Process.Pid
 	}
 	ids, err := loadtest.FindTenPartners(ctx, url, hc, headers)
 	if err != nil {
 		return err
 	}
-	r, err := loadtest.Run(ctx, loadtest.StreamableHTTP(url, loadtest.SearchTenRows(ids), hc, headers), o)
+	nc, name := loadtest.StreamableHTTP(url, loadtest.SearchTenRows(ids), hc, headers), "streamable-http"
+	if raw {
+		nc, name = loadtest.RawStreamableHTTP(url, loadtest.SearchTenRows(ids), hc, headers), "http-raw-client"
+	}
+	var cpu0 time.Duration
+	var cpuErr error
+	o.OnMeasure = func() {
+		if pid != 0 {
+			cpu0, cpuErr = loadtest.ProcCPU(pid)
+		}
+	}
+	r, err := loadtest.Run(ctx, nc, o)
 	if err != nil {
 		return err
 	}
-	out.result("streamable-http", r)
+	out.result(name, r)
+	if pid != 0 && cpuErr == nil && r.Calls > 0 {
+		cpu1, err := loadtest.ProcCPU(pid)
+		if err != nil {
+			return err
+		}
+		per := (cpu1 - cpu0) / time.Duration(r.Calls)
+		out.figure("daemon CPU per call", per.Round(time.Microsecond))
+		if per > 0 {
+			out.figure("daemon capacity, 2 cores", fmt.Sprintf("%.0f calls/s (2 CPU-seconds per second / CPU per call)", 2*float64(time.Second)/float64(per)))
+		}
+	}
+	if r.Errors > 0 {
+		return fmt.Errorf("%d of %d calls failed; first: %s", r.Errors, r.Calls, r.FirstError)
+	}
 	return nil
 }
 

@@ -90,6 +90,14 @@ func TestSearchTenRows(t *testing.T) {
 	if err := direct.Call(ctx); err != nil {
 		t.Fatal(err)
 	}
+	raw := newCaller(t, RawStreamableHTTP(d.MCPURL("demo"), search, HTTPClient(1), nil))
+	if err := raw.Call(ctx); err != nil {
+		t.Errorf("raw client: %v", err)
+	}
+	bad := newCaller(t, RawStreamableHTTP(d.MCPURL("demo"), ToolCall{Name: "search_records", Args: map[string]any{"model": "no.such.model"}}, HTTPClient(1), nil))
+	if err := bad.Call(ctx); err == nil {
+		t.Error("raw client: a tool error passed as a success")
+	}
 }
 
 // BenchmarkSearchTenRows times one search_records call returning ten rows,
@@ -107,6 +115,7 @@ func BenchmarkSearchTenRows(b *testing.B) {
 	}{
 		{"direct-odoo", DirectSearchTenRows(d.OdooConfig(), ids)},
 		{"streamable-http", StreamableHTTP(d.MCPURL("demo"), SearchTenRows(ids), hc, nil)},
+		{"streamable-http-raw", RawStreamableHTTP(d.MCPURL("demo"), SearchTenRows(ids), hc, nil)},
 		{"sse", SSE(d.SSEURL("demo"), SearchTenRows(ids), hc, nil)},
 	}
 	for _, c := range cases {

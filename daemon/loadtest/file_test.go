@@ -1,8 +1,10 @@
 package loadtest
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestWriteConfigLoads(t *testing.T) {
@@ -44,5 +46,27 @@ func BenchmarkLoadFile1000(b *testing.B) {
 		if _, err := LoadFile(path); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestProcCPU(t *testing.T) {
+	self, err := ProcCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Burn some CPU so the kernel's 10 ms ticks move.
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for n := 0; time.Now().Before(deadline); n++ {
+		_ = n * n
+	}
+	after, err := ProcCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after <= self {
+		t.Errorf("ProcCPU did not move after 100ms of work: %v then %v", self, after)
+	}
+	if rss, err := RSS(os.Getpid()); err != nil || rss <= 0 {
+		t.Errorf("RSS(self) = %d, %v", rss, err)
 	}
 }
