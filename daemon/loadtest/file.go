@@ -33,28 +33,8 @@ func WriteConfig(path, odooURL, dir string, n int) error {
 	return os.WriteFile(path, []byte(b.String()), 0o600)
 }
 
-// LoadFile reads a tenants file the way the daemon does and converts it
-// to the supervisor's configuration.
-func LoadFile(path string) (*config.File, error) {
-	f, err := config.Load(path, os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	d := f.Daemon
-	return &config.File{
-		Path: f.Path,
-		Daemon: config.Daemon{
-			HTTPListen: d.HTTPListen, SSEListen: d.SSEListen,
-			ControlSocket: d.ControlSocket, ControlGroup: d.ControlGroup, ControlMode: d.ControlMode,
-			LogLevel: d.LogLevel, LogFormat: d.LogFormat, AuditFile: d.AuditFile,
-			DrainTimeout: d.DrainTimeout, ShutdownTimeout: d.ShutdownTimeout,
-			TLSCert: d.TLSCert, TLSKey: d.TLSKey, TLSClientCA: d.TLSClientCA,
-			AllowedHosts: d.AllowedHosts, HTTPPath: d.HTTPPath, SSEPath: d.SSEPath,
-		},
-		Tenants:  f.Tenants,
-		Warnings: f.Warnings,
-	}, nil
-}
+// LoadFile reads a tenants file the way the daemon does.
+func LoadFile(path string) (*config.File, error) { return config.Load(path, os.Getenv) }
 
 // StartFromFile starts a daemon with the real tenant runtime from a
 // tenants file, binding the listeners it names; a reload reads the file
@@ -63,7 +43,7 @@ func StartFromFile(ctx context.Context, path string, log *slog.Logger) (*daemon.
 	d := daemon.New(daemon.Options{
 		Load:       func() (*config.File, error) { return LoadFile(path) },
 		ConfigPath: path,
-		NewRuntime: NewRuntime,
+		NewRuntime: daemon.NewTenantRuntime,
 		Logger:     log,
 		Notify:     func(string) error { return nil },
 	})

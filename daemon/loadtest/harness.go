@@ -35,7 +35,7 @@ type Daemon struct {
 	*daemon.Daemon
 	mu       sync.Mutex
 	cfg      *config.File
-	runtimes map[string]*tenant.Tenant // latest built per name
+	runtimes map[string]daemon.Runtime // latest built per name
 }
 
 // TenantName returns the name of the i-th tenant StartDaemon configures.
@@ -90,7 +90,7 @@ func StartDaemon(ctx context.Context, o DaemonOptions) (*Daemon, error) {
 		}
 		lns[name] = ln
 	}
-	d := &Daemon{cfg: cfg, runtimes: map[string]*tenant.Tenant{}}
+	d := &Daemon{cfg: cfg, runtimes: map[string]daemon.Runtime{}}
 	d.Daemon = daemon.New(daemon.Options{
 		Load:       d.load,
 		ConfigPath: cfg.Path,
@@ -107,18 +107,18 @@ func StartDaemon(ctx context.Context, o DaemonOptions) (*Daemon, error) {
 }
 
 func (d *Daemon) newRuntime(cfg tenant.Config, o daemon.RuntimeOptions) (daemon.Runtime, error) {
-	rt, err := NewRuntime(cfg, o)
+	rt, err := daemon.NewTenantRuntime(cfg, o)
 	if err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
-	d.runtimes[cfg.Name] = rt.(tenantRuntime).Tenant
+	d.runtimes[cfg.Name] = rt
 	d.mu.Unlock()
 	return rt, nil
 }
 
 // Runtime returns the tenant runtime most recently built for name, or nil.
-func (d *Daemon) Runtime(name string) *tenant.Tenant {
+func (d *Daemon) Runtime(name string) daemon.Runtime {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.runtimes[name]
