@@ -323,3 +323,15 @@ func TestClipNeverLeaksTraceback(t *testing.T) {
 		t.Errorf("clip kept the traceback: %q", s)
 	}
 }
+
+func TestDeniedRelationKeepsOnlyID(t *testing.T) {
+	p := mustPolicy(t, Config{Models: []string{"!res.country"}})
+	fs := map[string]fieldMeta{"country_id": {Type: "many2one", Relation: "res.country"}, "parent_id": {Type: "many2one", Relation: "res.partner"}}
+	got := p.shapeRecord("res.partner", map[string]any{"country_id": []any{int64(21), "Belgium"}, "parent_id": []any{int64(1), "Acme"}}, fs, nil)
+	if c := got["country_id"].(map[string]any); c["name"] != nil || c["id"] != int64(21) {
+		t.Errorf("country_id = %v, want the id only", c)
+	}
+	if pa := got["parent_id"].(map[string]any); pa["name"] != "Acme" {
+		t.Errorf("parent_id = %v, want id and name", pa)
+	}
+}

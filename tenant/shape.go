@@ -165,9 +165,21 @@ func (p *policy) shapeRecord(model string, rec map[string]any, fs map[string]fie
 		if known && f.Type == "binary" && !slices.Contains(named, k) {
 			continue
 		}
-		out[k] = shapeValue(f, known, v)
+		out[k] = p.relationGuard(f, shapeValue(f, known, v))
 	}
 	return out
+}
+
+// relationGuard keeps the id but drops the display name of a record of a
+// model the tenant denies: the name is that model's data.
+func (p *policy) relationGuard(f fieldMeta, v any) any {
+	if f.Type != "many2one" || f.Relation == "" || p.modelAllowed(f.Relation) {
+		return v
+	}
+	if m, ok := v.(map[string]any); ok {
+		return map[string]any{"id": m["id"]}
+	}
+	return v
 }
 
 func shapeValue(f fieldMeta, known bool, v any) any {
@@ -224,7 +236,7 @@ func shapeGroupRow(row map[string]any, fs map[string]fieldMeta, p *policy, model
 			out[k] = v
 			continue
 		}
-		out[k] = shapeValue(f, true, v)
+		out[k] = p.relationGuard(f, shapeValue(f, true, v))
 	}
 	return out
 }
