@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Domain evaluation. A domain is parsed once into a tree (validating field
@@ -640,8 +642,31 @@ func scalarText(v any) string {
 	return fmt.Sprint(v)
 }
 
+// likeCache keeps compiled LIKE patterns: a search applies one pattern to
+// every record.
+var likeCache sync.Map // "0"/"1" + pattern -> *regexp.Regexp (nil when invalid)
+
+// likeCached bounds the cache, so arbitrary patterns cannot grow it forever.
+var likeCached atomic.Int64
+
 // likeMatch applies an SQL LIKE pattern (% and _, backslash escapes).
 func likeMatch(s, pat string, fold bool) bool {
+	key := "0" + pat
+	if fold {
+		key = "1" + pat
+	}
+	if re, ok := likeCache.Load(key); ok {
+		r, _ := re.(*regexp.Regexp)
+		return r != nil && r.MatchString(s)
+	}
+	re := compileLike(pat, fold)
+	if likeCached.Add(1) <= 4096 {
+		likeCache.Store(key, re)
+	}
+	return re != nil && re.MatchString(s)
+}
+
+func compileLike(pat string, fold bool) *regexp.Regexp {
 	var b strings.Builder
 	if fold {
 		b.WriteString("(?is)^")
@@ -667,9 +692,9 @@ func likeMatch(s, pat string, fold bool) bool {
 	b.WriteString("$")
 	re, err := regexp.Compile(b.String())
 	if err != nil {
-		return false
+		return nil
 	}
-	return re.MatchString(s)
+	return re
 }
 
 // compareValues orders two scalars: numbers numerically, strings bytewise

@@ -254,6 +254,9 @@ func (p *xparser) tree() (*node, error) {
 			if root != nil && len(stack) == 0 {
 				return nil, p.expat("junk after document element", i)
 			}
+			if len(stack) >= maxDepth {
+				return nil, &pyErr{class: "RecursionError", msg: "maximum recursion depth exceeded", frames: framesLoads}
+			}
 			n := &node{name: name, selfEnd: self}
 			if len(stack) > 0 {
 				top := stack[len(stack)-1]
@@ -272,6 +275,10 @@ func (p *xparser) tree() (*node, error) {
 	}
 	return root, nil
 }
+
+// maxDepth bounds element nesting so a hostile body cannot exhaust memory
+// through recursion; real requests nest a few dozen levels.
+const maxDepth = 2000
 
 func validName(s string) bool {
 	for i, r := range s {

@@ -3,6 +3,7 @@ package odootest
 import (
 	"bytes"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -26,6 +27,7 @@ func TestParseMethodCall(t *testing.T) {
 		{"bad int", `<methodCall><methodName>m</methodName><params><param><value><int>x</int></value></param></params></methodCall>`, `ValueError: invalid literal for int() with base 10: 'x'`, true},
 		{"truncated", `<?xml version='1.0'?><methodCall><methodName>execute_kw</methodName><params>`, `xml.parsers.expat.ExpatError: no element found: line 1, column 76`, true},
 		{"empty body", ``, `xml.parsers.expat.ExpatError: no element found: line 1, column 0`, true},
+		{"too deep", "<methodCall><params><param>" + strings.Repeat("<value><array><data>", 1000), "RecursionError: maximum recursion depth exceeded", true},
 		{"mismatched tag", "<methodCall>\n<methodName>m</methodCall>", `xml.parsers.expat.ExpatError: mismatched tag: line 2, column 13`, true},
 	}
 	for _, tt := range tests {
