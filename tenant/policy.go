@@ -36,7 +36,7 @@ var blockedModels = []string{"ir.actions.server", "ir.cron"}
 
 // blockedMethods are refused whatever the config says. They either escape
 // access rules (sudo, with_user, with_env) or reach the database directly.
-var blockedMethods = []string{"sudo", "with_user", "with_env", "with_context", "with_company", "execute", "execute_kw", "cr_execute", "query", "flush", "flush_all", "invalidate_cache", "invalidate_model", "invalidate_all", "init", "unlink_all"}
+var blockedMethods = []string{"sudo", "with_user", "with_env", "with_context", "with_company", "execute", "execute_kw", "cr_execute", "query", "flush", "flush_all", "invalidate_cache", "invalidate_model", "invalidate_all", "init"}
 
 // readMethods are the ORM methods that never change data. They are what a
 // read-only tenant may still call through execute_method.
@@ -46,7 +46,7 @@ var readMethods = []string{
 	"default_get", "get_metadata", "check_access_rights", "has_access",
 	"check_access", "check_access_rule", "check_field_access_rights", "exists",
 	"web_search_read", "web_read", "web_read_group", "read_progress_bar",
-	"get_views", "fields_view_get", "onchange", "context_get", "display_name",
+	"get_views", "fields_view_get", "onchange", "context_get",
 }
 
 // writeMethods are the ORM methods that change data and need no allow-list
