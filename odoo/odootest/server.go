@@ -260,6 +260,8 @@ func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
 
 // SetDown makes the server drop every connection (new ones are reset right
 // after accept, open keep-alive ones are closed) until SetDown(false).
+// Through Handler alone, requests are aborted instead (http.ErrAbortHandler),
+// which needs a real http.Server (httptest.NewServer), not a recorder.
 func (s *Server) SetDown(down bool) {
 	s.down.Store(down)
 	if !down {
