@@ -116,3 +116,29 @@ func hasNil(v any, depth int) bool {
 	}
 	return false
 }
+
+// FuzzJSONValue checks that the fast JSON decoder agrees with the
+// encoding/json path wherever it answers.
+func FuzzJSONValue(f *testing.F) {
+	for _, s := range []string{
+		`[{"id": 25, "name": "Deco Addict", "parent_id": false, "x": null, "f": 3000000000.0, "n": -0, "e": 1e3}]`,
+		`{"a\u00e9\ud83d\ude00\n\"\\\/": "caf\u00e9 \t", "k": {}, "l": []}`,
+		`12345678901234567890`, `-9223372036854775808`, `1.5E-7`, `"\ud800"`, `"\udc00\ud800"`, `01`, `1.`, `-`, `"a\x"`,
+		"\"\xff\"", `[1,]`, `{"a":1,}`, `{"a" 1}`, ` [ 1 , 2 ] `, `"\u0000"`, `true`, `nul`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fv, ok := fastJSON(b)
+		if !ok {
+			return
+		}
+		sv, err := slowJSONValue(b)
+		if err != nil {
+			t.Fatalf("fastJSON(%q) = %#v but encoding/json fails: %v", b, fv, err)
+		}
+		if !reflect.DeepEqual(fv, sv) {
+			t.Fatalf("fastJSON(%q) = %#v, encoding/json = %#v", b, fv, sv)
+		}
+	})
+}

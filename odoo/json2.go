@@ -177,6 +177,15 @@ func json2Error(status int, name, message, debug string) *Error {
 // decodeJSONValue decodes a JSON result into the same Go types XML-RPC
 // yields: int64 for integers, float64 for other numbers, false for null.
 func decodeJSONValue(b []byte) (any, error) {
+	if v, ok := fastJSON(b); ok {
+		return v, nil
+	}
+	return slowJSONValue(b)
+}
+
+// slowJSONValue is decodeJSONValue through encoding/json, the reference for
+// fastJSON and the path for anything it declines.
+func slowJSONValue(b []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any

@@ -738,3 +738,40 @@ func TestDecodeJSON2(t *testing.T) {
 		}
 	}
 }
+
+func TestFastJSON(t *testing.T) {
+	tests := []struct {
+		in   string
+		want any // nil: the fast path must decline
+	}{
+		{`[{"id": 7, "name": "A \u00e9", "p": false, "q": null}]`, []any{map[string]any{"id": int64(7), "name": "A é", "p": false, "q": false}}},
+		{`3000000000.0`, 3e9},
+		{`-0`, int64(0)},
+		{`1e3`, 1000.0},
+		{`12345678901234567890`, 1.2345678901234567e19},
+		{`"\ud83d\ude00 \"q\" \\ \/ \n"`, "😀 \"q\" \\ / \n"},
+		{` { "a" : [ ] , "b" : { } } `, map[string]any{"a": []any{}, "b": map[string]any{}}},
+		{`"\ud800"`, nil},
+		{"\"\xff\"", nil},
+		{`01`, nil},
+		{`1.`, nil},
+		{`[1,]`, nil},
+		{`{"a":1,}`, nil},
+		{`nul`, nil},
+		{`[1] x`, nil},
+		{"\"a\tb\"", nil},
+		{`1e999`, nil},
+	}
+	for _, tt := range tests {
+		got, ok := fastJSON([]byte(tt.in))
+		if tt.want == nil {
+			if ok {
+				t.Errorf("fastJSON(%q) = %#v, want it to decline", tt.in, got)
+			}
+			continue
+		}
+		if !ok || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("fastJSON(%q) = %#v, %v; want %#v", tt.in, got, ok, tt.want)
+		}
+	}
+}
