@@ -48,6 +48,8 @@ type Options struct {
 	// names "http", "sse" and "control". Missing names are bound from the
 	// configuration.
 	Listeners map[string]net.Listener
+	// Ready, when set, is called by Run once the daemon serves.
+	Ready func(d *Daemon)
 }
 
 // Daemon is the running supervisor. Build it with New, then Start it; Close

@@ -22,6 +22,9 @@ func Run(ctx context.Context, opts Options) error {
 		d.Close()
 		return err
 	}
+	if opts.Ready != nil {
+		opts.Ready(d)
+	}
 	var err error
 loop:
 	for {
