@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
@@ -24,30 +25,56 @@ func twoTenants(t *testing.T) *config.File {
 	return &config.File{Path: "test.toml", Daemon: testSettings(t), Tenants: []tenant.Config{echoTenant("acme", "acme1"), echoTenant("beta", "beta1")}}
 }
 
-// connect opens an initialized MCP session on url over transport kind.
-func connect(t *testing.T, kind, url string, headers map[string]string) *client.Client {
+// sessionVersion is the protocol the tests speak: the newest one with an
+// initialize handshake and server-held sessions.
+const sessionVersion = "2025-11-25"
+
+// sseVersion is what SSE clients speak: the transport belongs to it.
+const sseVersion = "2024-11-05"
+
+// dial opens an initialized MCP session on url over transport kind.
+func dial(t *testing.T, kind, url string, headers map[string]string) (*client.Client, error) {
 	t.Helper()
-	var c *client.Client
+	var tr transport.Interface
 	var err error
 	switch kind {
 	case "http":
-		c, err = client.NewStreamableHttpClient(url, transport.WithHTTPHeaders(headers))
+		tr, err = transport.NewStreamableHTTP(url, transport.WithHTTPHeaders(headers))
 	case "sse":
-		c, err = client.NewSSEMCPClient(url, transport.WithHeaders(headers))
+		tr, err = transport.NewSSE(url, transport.WithHeaders(headers))
 	}
 	if err != nil {
-		t.Fatalf("new %s client: %v", kind, err)
+		return nil, err
 	}
-	ctx := context.Background()
-	if err := c.Start(ctx); err != nil {
-		t.Fatalf("start %s client: %v", kind, err)
+	version := sessionVersion
+	if kind == "sse" {
+		version = sseVersion
 	}
-	t.Cleanup(func() { c.Close() })
+	c := client.NewClient(tr, client.WithProtocolVersion(version))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// The SSE stream lives as long as the context Start gets.
+	if err := c.Start(context.Background()); err != nil {
+		c.Close()
+		return nil, err
+	}
 	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ProtocolVersion = version
 	init.Params.ClientInfo = mcp.Implementation{Name: "daemon-test", Version: "1"}
 	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatalf("initialize %s %s: %v", kind, url, err)
+		c.Close()
+		return nil, err
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, nil
+}
+
+// connect is dial that fails the test on error.
+func connect(t *testing.T, kind, url string, headers map[string]string) *client.Client {
+	t.Helper()
+	c, err := dial(t, kind, url, headers)
+	if err != nil {
+		t.Fatalf("connect %s %s: %v", kind, url, err)
 	}
 	return c
 }
