@@ -1,8 +1,10 @@
 package tenant
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -79,48 +81,83 @@ func tool(name, title, desc string, s json.RawMessage, ann mcp.ToolAnnotation) m
 // toolsFor returns the read tools (write=false) or the write tools
 // (write=true); a read-only tenant registers only the former.
 func (t *Tenant) toolsFor(write bool) []server.ServerTool {
-	var out []server.ServerTool
-	add := func(tl mcp.Tool, fn toolFunc) {
-		out = append(out, server.ServerTool{Tool: tl, Handler: t.handler(tl.Name, argNames(tl), fn)})
+	defs := readTools()
+	if write {
+		defs = writeTools()
+	}
+	out := make([]server.ServerTool, len(defs))
+	for i, d := range defs {
+		out[i] = server.ServerTool{Tool: d.tool, Handler: t.handler(d.tool.Name, d.args, d.bind(t))}
+	}
+	return out
+}
+
+// toolDef is one tool as every tenant offers it. The definitions are built
+// once per process and shared: schemas are the same for all tenants, and
+// building them (JSON schemas encoded, then read back for the argument
+// names) for each of a thousand tenants was most of the time the daemon
+// took to start.
+type toolDef struct {
+	tool mcp.Tool
+	args []string
+	fn   func(*Tenant, context.Context, *call) (any, error)
+}
+
+func (d toolDef) bind(t *Tenant) toolFunc {
+	fn := d.fn
+	return func(ctx context.Context, c *call) (any, error) { return fn(t, ctx, c) }
+}
+
+var (
+	readTools  = sync.OnceValue(func() []toolDef { return toolDefs(false) })
+	writeTools = sync.OnceValue(func() []toolDef { return toolDefs(true) })
+)
+
+// toolDefs defines the read tools (write=false) or the write tools
+// (write=true).
+func toolDefs(write bool) []toolDef {
+	var out []toolDef
+	add := func(tl mcp.Tool, fn func(*Tenant, context.Context, *call) (any, error)) {
+		out = append(out, toolDef{tool: tl, args: argNames(tl), fn: fn})
 	}
 	if !write {
 		add(tool("odoo_server_info", "Odoo server info",
 			"Tell which Odoo this is: version, database, signed-in user, company, time zone and installed apps. Call it first when unsure what the database holds. Takes no arguments: {}.",
-			schema(nil, js{}), annotations("Odoo server info", true, false, true)), t.toolServerInfo)
+			schema(nil, js{}), annotations("Odoo server info", true, false, true)), (*Tenant).toolServerInfo)
 		add(tool("list_models", "List models",
 			"List the models (tables) available, with technical name and label. Filter by part of the name or label, e.g. {\"filter\": \"invoice\"} finds account.move. Use the technical name in the other tools.",
 			schema(nil, js{
 				"filter":            str("Part of a technical name or label, e.g. \"partner\" or \"Sales Order\"."),
 				"include_transient": boolean("Also list wizard (transient) models. Default false."),
 				"limit":             pLimit,
-			}), annotations("List models", true, false, true)), t.toolListModels)
+			}), annotations("List models", true, false, true)), (*Tenant).toolListModels)
 		add(tool("get_model_fields", "Describe a model's fields",
 			"Describe a model's fields: type, label, relation, required, read-only, selection values. Call it before writing a domain or values for an unfamiliar model. Example: {\"model\": \"sale.order\", \"fields\": [\"state\", \"partner_id\"]}.",
 			schema([]string{"model"}, js{
 				"model":      pModel,
 				"fields":     strList("Only these fields, e.g. [\"state\"]. Omit for all."),
 				"attributes": strList("fields_get attributes to return, e.g. [\"type\", \"string\", \"help\"]. Omit for type, string, relation, required, readonly, store, selection."),
-			}), annotations("Describe a model's fields", true, false, true)), t.toolGetModelFields)
+			}), annotations("Describe a model's fields", true, false, true)), (*Tenant).toolGetModelFields)
 		add(tool("search_records", "Search records",
 			"Find records matching a domain and return their fields, the total count and the next_offset to page on. Example: {\"model\": \"res.partner\", \"domain\": [[\"is_company\", \"=\", true]], \"fields\": [\"name\", \"email\"], \"limit\": 10}.",
 			schema([]string{"model"}, js{
 				"model": pModel, "domain": pDomain, "fields": pFields, "order": pOrder,
 				"limit": pLimit, "offset": pOffset, "context": pCtx,
-			}), annotations("Search records", true, false, true)), t.toolSearchRecords)
+			}), annotations("Search records", true, false, true)), (*Tenant).toolSearchRecords)
 		add(tool("read_records", "Read records by id",
 			"Read records by id. Missing ids are reported, not fatal. Example: {\"model\": \"res.partner\", \"ids\": [7, 12], \"fields\": [\"name\", \"email\"]}.",
 			schema([]string{"model", "ids"}, js{"model": pModel, "ids": pIDs, "fields": pFields, "context": pCtx}),
-			annotations("Read records by id", true, false, true)), t.toolReadRecords)
+			annotations("Read records by id", true, false, true)), (*Tenant).toolReadRecords)
 		add(tool("count_records", "Count records",
 			"Count the records matching a domain. Example: {\"model\": \"sale.order\", \"domain\": [[\"state\", \"=\", \"sale\"]]}.",
 			schema([]string{"model"}, js{"model": pModel, "domain": pDomain, "context": pCtx}),
-			annotations("Count records", true, false, true)), t.toolCountRecords)
+			annotations("Count records", true, false, true)), (*Tenant).toolCountRecords)
 		add(tool("name_search", "Find records by name",
 			"Find records by (part of) their display name, the quickest way to turn a name into an id. Example: {\"model\": \"res.partner\", \"text\": \"Azure\", \"limit\": 5}.",
 			schema([]string{"model", "text"}, js{
 				"model": pModel, "text": str("Text to look for in the display name, e.g. \"Azure\"."),
 				"domain": pDomain, "limit": integer("Maximum matches (default 10).", 1, maxLimit), "context": pCtx,
-			}), annotations("Find records by name", true, false, true)), t.toolNameSearch)
+			}), annotations("Find records by name", true, false, true)), (*Tenant).toolNameSearch)
 		add(tool("aggregate_records", "Aggregate records",
 			"Group records and compute totals (Odoo read_group). Example: {\"model\": \"sale.order\", \"domain\": [[\"state\", \"=\", \"sale\"]], \"groupby\": [\"partner_id\"], \"aggregates\": [\"amount_total:sum\"], \"order\": \"amount_total desc\", \"limit\": 10}. Date fields group by period with \"date_order:month\" (day, week, month, quarter, year). Each row has count and the domain selecting its records.",
 			schema([]string{"model", "groupby"}, js{
@@ -128,7 +165,7 @@ func (t *Tenant) toolsFor(write bool) []server.ServerTool {
 				"groupby":    strList("Fields to group by, e.g. [\"partner_id\"] or [\"date_order:month\"]."),
 				"aggregates": strList("Aggregates as field:function, e.g. [\"amount_total:sum\", \"id:count\"]; functions sum, avg, min, max, count, count_distinct. Omit for counts only."),
 				"order":      pOrder, "limit": pLimit, "offset": pOffset, "context": pCtx,
-			}), annotations("Aggregate records", true, false, true)), t.toolAggregate)
+			}), annotations("Aggregate records", true, false, true)), (*Tenant).toolAggregate)
 		add(tool("deep_read", "Read a record with related records",
 			"Read one record together with the records it points to (many2one) and holds (one2many, many2many), following the named relations. Example: {\"model\": \"sale.order\", \"id\": 7, \"relations\": [\"partner_id\", \"order_line\", \"order_line.product_id\"], \"limit\": 20}. Without relations it follows the relational fields among the default fields, one level deep.",
 			schema([]string{"model", "id"}, js{
@@ -138,7 +175,7 @@ func (t *Tenant) toolsFor(write bool) []server.ServerTool {
 				"depth":     integer("How many levels to follow when relations are not given (default 1, at most 3).", 1, 3),
 				"limit":     integer("Related records read per relation (default 20).", 1, 200),
 				"context":   pCtx,
-			}), annotations("Read a record with related records", true, false, true)), t.toolDeepRead)
+			}), annotations("Read a record with related records", true, false, true)), (*Tenant).toolDeepRead)
 		add(tool("execute_method", "Call a model method",
 			"Call a public method of a model, e.g. a button action like action_confirm on sale.order. Arguments are Odoo's positional args (usually starting with the list of ids) and keyword args, given natively or as JSON text. Example: {\"model\": \"sale.order\", \"method\": \"action_confirm\", \"args\": [[7]]} or {\"model\": \"res.partner\", \"method\": \"search_read\", \"args_json\": \"[[[\\\"is_company\\\", \\\"=\\\", true]]]\", \"kwargs_json\": \"{\\\"fields\\\": [\\\"name\\\"], \\\"limit\\\": 5}\"}. Private methods (leading _) and methods outside the tenant's policy are refused.",
 			schema([]string{"model", "method"}, js{
@@ -149,7 +186,7 @@ func (t *Tenant) toolsFor(write bool) []server.ServerTool {
 				"args_json":   str("Positional arguments as JSON text, e.g. \"[[7]]\" (alternative to args)."),
 				"kwargs_json": str("Keyword arguments as JSON text, e.g. \"{\\\"limit\\\": 5}\" (alternative to kwargs)."),
 				"context":     pCtx,
-			}), annotations("Call a model method", false, true, false)), t.toolExecuteMethod)
+			}), annotations("Call a model method", false, true, false)), (*Tenant).toolExecuteMethod)
 		add(tool("batch_execute", "Run several method calls",
 			"Run several model method calls in order, e.g. create a record then confirm it. Odoo commits each call on its own: this is NOT a transaction, and calls that succeeded stay done when a later one fails. Every operation is checked against the tenant's policy before the first one runs. Example: {\"operations\": [{\"model\": \"res.partner\", \"method\": \"write\", \"args\": [[7], {\"phone\": \"+32 2 555 01 01\"}]}, {\"model\": \"res.partner\", \"method\": \"read\", \"args\": [[7], [\"phone\"]]}], \"stop_on_error\": true}.",
 			schema([]string{"operations"}, js{
@@ -166,41 +203,41 @@ func (t *Tenant) toolsFor(write bool) []server.ServerTool {
 				}},
 				"stop_on_error": boolean("Stop at the first failing call (default true)."),
 				"context":       pCtx,
-			}), annotations("Run several method calls", false, true, false)), t.toolBatchExecute)
+			}), annotations("Run several method calls", false, true, false)), (*Tenant).toolBatchExecute)
 		add(tool("search_employee", "Search employees",
 			"Find employees by name and return their id and name. Example: {\"name\": \"Mitchell\", \"limit\": 5}.",
 			schema([]string{"name"}, js{
 				"name":  str("Part of the employee's name, e.g. \"Mitchell\"."),
 				"limit": integer("Maximum matches (default 20).", 1, maxLimit),
-			}), annotations("Search employees", true, false, true)), t.toolSearchEmployee)
+			}), annotations("Search employees", true, false, true)), (*Tenant).toolSearchEmployee)
 		add(tool("search_holidays", "Search time off",
 			"Find time off (hr.leave) overlapping a date range, optionally for one employee. Dates are YYYY-MM-DD. Example: {\"start_date\": \"2026-07-01\", \"end_date\": \"2026-07-31\", \"employee_id\": 3}.",
 			schema([]string{"start_date", "end_date"}, js{
 				"start_date":  str("First day, YYYY-MM-DD."),
 				"end_date":    str("Last day, YYYY-MM-DD."),
 				"employee_id": integer("Only this employee's time off (search_employee finds the id).", 1, 1<<53-1),
-			}), annotations("Search time off", true, false, true)), t.toolSearchHolidays)
+			}), annotations("Search time off", true, false, true)), (*Tenant).toolSearchHolidays)
 		return out
 	}
 	add(tool("create_record", "Create a record",
 		"Create one record and return its id. Example: {\"model\": \"res.partner\", \"values\": {\"name\": \"Acme\", \"is_company\": true}}. validate_before_execute checks values without writing.",
 		schema([]string{"model", "values"}, js{"model": pModel, "values": pValues, "context": pCtx}),
-		annotations("Create a record", false, false, false)), t.toolCreate)
+		annotations("Create a record", false, false, false)), (*Tenant).toolCreate)
 	add(tool("update_records", "Update records",
 		"Write the same values to one or more records. Example: {\"model\": \"res.partner\", \"ids\": [7], \"values\": {\"phone\": \"+32 2 555 01 01\"}}.",
 		schema([]string{"model", "ids", "values"}, js{"model": pModel, "ids": pIDs, "values": pValues, "context": pCtx}),
-		annotations("Update records", false, true, true)), t.toolUpdate)
+		annotations("Update records", false, true, true)), (*Tenant).toolUpdate)
 	add(tool("delete_records", "Delete records",
 		"Delete records for good (Odoo unlink). Prefer archiving ({\"active\": false} with update_records) when the model has an active field. The tenant may ask the user to confirm first. Example: {\"model\": \"res.partner\", \"ids\": [42]}.",
 		schema([]string{"model", "ids"}, js{"model": pModel, "ids": pIDs, "context": pCtx}),
-		annotations("Delete records", false, true, true)), t.toolDelete)
+		annotations("Delete records", false, true, true)), (*Tenant).toolDelete)
 	add(tool("post_message", "Post on a record's chatter",
 		"Post a message or an internal note on a record's chatter (models with mail.thread, e.g. res.partner, sale.order, crm.lead). A comment notifies followers; a note stays internal. Example: {\"model\": \"crm.lead\", \"id\": 5, \"body\": \"Called, will send a quote on Monday.\", \"message_type\": \"note\"}.",
 		schema([]string{"model", "id", "body"}, js{
 			"model": pModel, "id": integer("Record id.", 1, 1<<53-1),
 			"body":         str("Message text (plain text or simple HTML)."),
 			"message_type": js{"type": "string", "enum": []string{"note", "comment"}, "description": "note (internal, default) or comment (sent to followers)."},
-		}), annotations("Post on a record's chatter", false, false, false)), t.toolPostMessage)
+		}), annotations("Post on a record's chatter", false, false, false)), (*Tenant).toolPostMessage)
 	add(tool("validate_before_execute", "Check a write before doing it",
 		"Check a planned write without changing anything: that the model and method exist and are allowed, that the user has the access right, that the fields exist and are writable, and (for create) that required fields are given. Example: {\"model\": \"res.partner\", \"method\": \"create\", \"values\": {\"name\": \"Acme\"}}.",
 		schema([]string{"model", "method"}, js{
@@ -208,7 +245,7 @@ func (t *Tenant) toolsFor(write bool) []server.ServerTool {
 			"method": str("create, write, unlink, or another method name, e.g. \"action_confirm\"."),
 			"values": pValues,
 			"ids":    js{"type": "array", "items": js{"type": "integer", "minimum": 1}, "description": "Records the write would touch, e.g. [7]."},
-		}), annotations("Check a write before doing it", true, false, true)), t.toolValidate)
+		}), annotations("Check a write before doing it", true, false, true)), (*Tenant).toolValidate)
 	return out
 }
 
