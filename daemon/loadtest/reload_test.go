@@ -56,3 +56,30 @@ func BenchmarkReload1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStart1000 times a daemon's start, file read to READY, with
+// 1,000 tenants.
+func BenchmarkStart1000(b *testing.B) {
+	sim := odootest.New()
+	if err := sim.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer sim.Close()
+	dir := b.TempDir()
+	path := filepath.Join(dir, "tenants.toml")
+	if err := WriteConfig(path, sim.URL(), dir, 1000); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := StartFromFile(ctx, path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		d.Close()
+		b.StartTimer()
+	}
+}
