@@ -75,6 +75,9 @@ func TestPlumbingReadAndWrite(t *testing.T) {
 	}
 
 	audits := h.audits.lines(t)
+	if ids, _ := audits[0]["ids"].([]any); audits[0]["method"] != "create" || len(ids) != 1 || ids[0] != created["id"] {
+		t.Errorf("create audit line = %v, want the new id %v", audits[0], created["id"])
+	}
 	var methods []string
 	for _, a := range audits {
 		if a["audit"] != true || a["tenant"] != "acme" {

@@ -63,10 +63,11 @@ func (c *call) writePrep(ctx context.Context) (string, map[string]any, error) {
 }
 
 func (t *Tenant) toolCreate(ctx context.Context, c *call) (out any, err error) {
+	var created []int64
 	model, octx, err := c.writePrep(ctx)
 	defer func() {
 		if !asking(out) {
-			c.audit(ctx, model, "create", nil, outcomeOf(err), err)
+			c.audit(ctx, model, "create", created, outcomeOf(err), err)
 		}
 	}()
 	if err != nil {
@@ -98,6 +99,7 @@ func (t *Tenant) toolCreate(ctx context.Context, c *call) (out any, err error) {
 	if !ok {
 		return nil, fmt.Errorf("create: Odoo answered %s, not an id", jsonKind(raw))
 	}
+	created = []int64{id}
 	return map[string]any{"model": model, "id": id}, nil
 }
 
