@@ -188,16 +188,23 @@ func (t *Tenant) serverInfo(ctx context.Context, st *state) (*serverInfo, error)
 	})
 }
 
-// version returns the Odoo major version, asking Odoo once.
+// majorVersion returns the Odoo major version, asking Odoo once per
+// settings generation; 0 when Odoo does not say.
 func (t *Tenant) majorVersion(ctx context.Context, st *state) int {
 	if info, ok := st.info.peek(""); ok {
 		return info.Major
 	}
-	v, err := st.odoo.Version(ctx)
-	if err != nil || v == nil {
+	major, err := st.major.get("", func() (int, error) {
+		v, err := st.odoo.Version(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return v.Major, nil
+	})
+	if err != nil {
 		return 0
 	}
-	return v.Major
+	return major
 }
 
 const genericInstructions = "This server gives access to an Odoo ERP database. Start with list_models or get_model_fields to learn the data model, then search_records / read_records to read and the write tools to change data. Domains use Odoo's list form, e.g. [[\"is_company\", \"=\", true]]."

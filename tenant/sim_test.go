@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -772,5 +773,37 @@ func TestSimExecuteMethodDomains(t *testing.T) {
 	res := s.ok("execute_method", map[string]any{"model": "res.partner", "method": "search_count", "args": []any{[]any{map[string]any{"field": "is_company", "operator": "=", "value": true}}}})
 	if n, _ := res["result"].(float64); n == 0 {
 		t.Errorf("search_count with an object domain = %v", res)
+	}
+}
+
+// versionCounter counts Version calls on the real client.
+type versionCounter struct {
+	odooAPI
+	n *atomic.Int64
+}
+
+func (v versionCounter) Version(ctx context.Context) (*odoo.Version, error) {
+	v.n.Add(1)
+	return v.odooAPI.Version(ctx)
+}
+
+func TestSimVersionAskedOnce(t *testing.T) {
+	sim := startSim(t)
+	var n atomic.Int64
+	h := newHarnessWith(t, simConfig(sim), func(cfg Config, o Options, obs func(string, string, time.Duration, error)) (odooAPI, error) {
+		c, err := newOdooClient(cfg, o, obs)
+		return versionCounter{c, &n}, err
+	})
+	// initialize read the server details; start from a cold cache.
+	h.tn.st.Load().info = newTTLCache[*serverInfo](time.Hour)
+	before := n.Load()
+	if before == 0 {
+		t.Fatal("initialize did not ask for the version")
+	}
+	for i := 0; i < 3; i++ {
+		h.ok("name_search", map[string]any{"model": "res.partner", "text": "Deco"})
+	}
+	if got := n.Load() - before; got != 1 {
+		t.Errorf("three name_search calls asked Odoo's version %d times, want 1", got)
 	}
 }

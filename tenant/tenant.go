@@ -105,6 +105,7 @@ type state struct {
 	visible *ttlCache[map[string]fieldMeta]
 	models  *ttlCache[[]modelInfo]
 	info    *ttlCache[*serverInfo]
+	major   *ttlCache[int]
 }
 
 // New builds a tenant from its config: the Odoo client and the MCP server
@@ -183,6 +184,7 @@ func (t *Tenant) buildState(cfg Config) (*state, error) {
 		visible: newTTLCache[map[string]fieldMeta](10 * time.Minute),
 		models:  newTTLCache[[]modelInfo](10 * time.Minute),
 		info:    newTTLCache[*serverInfo](10 * time.Minute),
+		major:   newTTLCache[int](time.Hour),
 	}, nil
 }
 
