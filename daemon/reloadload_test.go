@@ -50,7 +50,9 @@ func (d *tomlDir) write(text string) {
 	}
 }
 
-func (d *tomlDir) load() (*config.File, error) { return config.Load(d.path, func(string) string { return "" }) }
+func (d *tomlDir) load() (*config.File, error) {
+	return config.Load(d.path, func(string) string { return "" })
+}
 
 func tomlTenant(name string, sim *odootest.Server, secretFile, token string) string {
 	return fmt.Sprintf(`
