@@ -124,8 +124,11 @@ func (p *policy) checkFieldNames(model string, raw any, fs map[string]fieldMeta,
 	}
 	list, ok := raw.([]any)
 	if !ok {
-		if s, isStr := raw.(string); isStr && s != "" {
-			list = []any{s}
+		if s, isStr := raw.(string); isStr && strings.TrimSpace(s) != "" {
+			// "name, email" is a common way to write a list by hand.
+			for _, part := range strings.Split(s, ",") {
+				list = append(list, strings.TrimSpace(part))
+			}
 		} else {
 			return nil, argError(arg, fmt.Sprintf("must be a list of field names such as [\"name\", \"email\"], got %s", jsonKind(raw)))
 		}

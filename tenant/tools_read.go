@@ -225,7 +225,7 @@ func (t *Tenant) toolSearchRecords(ctx context.Context, c *call) (any, error) {
 		res["records"] = r
 		return res
 	})
-	if note == "" && limit > c.st.pol.maxRecords {
+	if note == "" && limit > c.st.pol.maxRecords && int64(offset+len(kept)) < total {
 		note = fmt.Sprintf("limit %d is over this tenant's max_records (%d); ask for the next page with offset=%d", limit, c.st.pol.maxRecords, offset+len(kept))
 	}
 	res["records"] = kept
