@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -805,5 +806,57 @@ func TestSimVersionAskedOnce(t *testing.T) {
 	}
 	if got := n.Load() - before; got != 1 {
 		t.Errorf("three name_search calls asked Odoo's version %d times, want 1", got)
+	}
+}
+
+// TestSimConcurrentCallsAndUpdates runs calls from many goroutines while
+// the settings change underneath, for the race detector and for calls
+// that must not fail because of a swap.
+func TestSimConcurrentCallsAndUpdates(t *testing.T) {
+	s := newSimHarness(t, nil)
+	cfg := s.tn.Config()
+	errs := make(chan string, 64)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				var text string
+				var isErr bool
+				switch (g + i) % 3 {
+				case 0:
+					text, isErr = s.call("search_records", map[string]any{"model": "res.partner", "limit": 5})
+				case 1:
+					text, isErr = s.call("count_records", map[string]any{"model": "sale.order", "domain": []any{[]any{"state", "=", "sale"}}})
+				default:
+					text, isErr = s.call("read_records", map[string]any{"model": "res.partner", "ids": []any{3}})
+				}
+				if isErr {
+					errs <- text
+				}
+			}
+		}(g)
+	}
+	go func() {
+		defer close(done)
+		for i := 0; i < 5; i++ {
+			c := cfg
+			c.MaxRecords = 10 + i
+			if err := s.tn.Update(c); err != nil {
+				errs <- err.Error()
+			}
+			_ = s.tn.Stats()
+		}
+	}()
+	wg.Wait()
+	<-done
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if st := s.tn.Stats(); st.Calls != 80 || st.Errors != 0 {
+		t.Errorf("Stats after the run: calls %d errors %d", st.Calls, st.Errors)
 	}
 }
