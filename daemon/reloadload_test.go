@@ -70,7 +70,9 @@ func randomKey(t *testing.T) string {
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
 	}
-	return hex.EncodeToString(b)
+	k := hex.EncodeToString(b)
+	addSecret(k)
+	return k
 }
 
 // TestReloadUnderLoad: 20 clients call tools without pause on two tenants
