@@ -53,7 +53,7 @@ func (t *Tenant) handler(name string, known []string, fn toolFunc) server.ToolHa
 				c.args = map[string]any{}
 			case map[string]any:
 				c.args = a
-				for k := range a {
+				for _, k := range sortedKeys(a) {
 					if !slices.Contains(known, k) {
 						takes := "no arguments"
 						if len(known) > 0 {
