@@ -59,6 +59,9 @@ func TenantConfig(o DaemonOptions, i int) tenant.Config {
 		MaxRecords:       200,
 		MaxResponseBytes: 1 << 20,
 		ConfirmWrites:    "off",
+		// As odoo-mcpd -demo and the file loader's defaults set them.
+		Access:             tenant.Access{MaxBodyBytes: 1 << 20},
+		SessionIdleTimeout: 30 * time.Minute,
 	}
 }
 
