@@ -33,7 +33,7 @@ const sessionVersion = "2025-11-25"
 const sseVersion = "2024-11-05"
 
 // dial opens an initialized MCP session on url over transport kind.
-func dial(t *testing.T, kind, url string, headers map[string]string) (*client.Client, error) {
+func dial(t testing.TB, kind, url string, headers map[string]string) (*client.Client, error) {
 	t.Helper()
 	var tr transport.Interface
 	var err error
@@ -70,7 +70,7 @@ func dial(t *testing.T, kind, url string, headers map[string]string) (*client.Cl
 }
 
 // connect is dial that fails the test on error.
-func connect(t *testing.T, kind, url string, headers map[string]string) *client.Client {
+func connect(t testing.TB, kind, url string, headers map[string]string) *client.Client {
 	t.Helper()
 	c, err := dial(t, kind, url, headers)
 	if err != nil {

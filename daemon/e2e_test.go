@@ -26,7 +26,7 @@ import (
 // them in everything the suite's daemons said.
 var testSecrets = []string{"tok-acme-7f3a9c1e", "tok-beta-52d08b44", "Pw-rotated-9b1f", "Pw-second-3c7e"}
 
-func startSim(t *testing.T) *odootest.Server {
+func startSim(t testing.TB) *odootest.Server {
 	t.Helper()
 	s := odootest.New()
 	if err := s.Start(); err != nil {
@@ -89,7 +89,7 @@ type twoSims struct {
 	simA, simB *odootest.Server
 }
 
-func startTwoTenants(t *testing.T) twoSims {
+func startTwoTenants(t testing.TB) twoSims {
 	t.Helper()
 	simA, simB := startSim(t), startSim(t)
 	cfg := &config.File{Path: "e2e.toml", Daemon: testSettings(t), Tenants: []tenant.Config{

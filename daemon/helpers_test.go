@@ -122,7 +122,7 @@ func echoTenant(name, db string) tenant.Config {
 	return tenant.Config{Name: name, URL: "http://127.0.0.1:1", DB: db, Username: "admin"}
 }
 
-func testSettings(t *testing.T) config.Daemon {
+func testSettings(t testing.TB) config.Daemon {
 	return config.Daemon{
 		HTTPListen:    "127.0.0.1:0",
 		SSEListen:     "127.0.0.1:0",
@@ -159,7 +159,7 @@ type harness struct {
 }
 
 // startDaemon runs a daemon in-process with the given configuration.
-func startDaemon(t *testing.T, cfg *config.File, factory Factory) *harness {
+func startDaemon(t testing.TB, cfg *config.File, factory Factory) *harness {
 	t.Helper()
 	h := &harness{src: &cfgSource{}, logs: &logBuffer{}, notes: make(chan string, 1024)}
 	h.src.set(cfg, nil)
@@ -234,13 +234,13 @@ var outputs struct {
 	all []string
 }
 
-func recordOutput(t *testing.T, s string) {
+func recordOutput(t testing.TB, s string) {
 	outputs.mu.Lock()
 	defer outputs.mu.Unlock()
 	outputs.all = append(outputs.all, s)
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
