@@ -90,6 +90,10 @@ func TestSearchTenRows(t *testing.T) {
 	if err := direct.Call(ctx); err != nil {
 		t.Fatal(err)
 	}
+	pipe := newCaller(t, ControlPipe(d.ControlSocket(), "demo", search))
+	if err := pipe.Call(ctx); err != nil {
+		t.Errorf("stdio pipe: %v", err)
+	}
 	raw := newCaller(t, RawStreamableHTTP(d.MCPURL("demo"), search, HTTPClient(1), nil))
 	if err := raw.Call(ctx); err != nil {
 		t.Errorf("raw client: %v", err)
@@ -117,6 +121,7 @@ func BenchmarkSearchTenRows(b *testing.B) {
 		{"streamable-http", StreamableHTTP(d.MCPURL("demo"), SearchTenRows(ids), hc, nil)},
 		{"streamable-http-raw", RawStreamableHTTP(d.MCPURL("demo"), SearchTenRows(ids), hc, nil)},
 		{"sse", SSE(d.SSEURL("demo"), SearchTenRows(ids), hc, nil)},
+		{"stdio-pipe", ControlPipe(d.ControlSocket(), "demo", SearchTenRows(ids))},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

@@ -3,6 +3,9 @@ package loadtest
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"net"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlclient"
 	"github.com/odoo-mcpd/odoo-mcpd/odoo"
 )
 
@@ -234,4 +238,35 @@ func DirectSearchTenRows(cfg odoo.Config, ids []int64) NewCaller {
 		}
 		return &odooCaller{c: c, ids: ids}, nil
 	}
+}
+
+// ControlPipe returns callers that each open the control socket's stdio
+// pipe to tenant (what odoo-mcpctl stdio does, without the extra process)
+// and speak MCP over it.
+func ControlPipe(socket, tenant string, call ToolCall) NewCaller {
+	return func(ctx context.Context, _ int) (Caller, error) {
+		p, err := (&ctlclient.Client{Socket: socket}).Stdio(ctx, tenant)
+		if err != nil {
+			return nil, err
+		}
+		cl := client.NewClient(transport.NewIO(closedIsEOF{p}, p, io.NopCloser(strings.NewReader(""))), client.WithProtocolVersion(ProtocolVersion))
+		if err := start(ctx, cl); err != nil {
+			cl.Close()
+			p.Close()
+			return nil, fmt.Errorf("initialize over the stdio pipe: %w", err)
+		}
+		return &mcpCaller{cl: cl, call: call}, nil
+	}
+}
+
+// closedIsEOF ends the stream quietly when the caller closes the pipe:
+// mcp-go's reader logs any other error as a failure.
+type closedIsEOF struct{ r io.Reader }
+
+func (c closedIsEOF) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	if errors.Is(err, net.ErrClosed) {
+		err = io.EOF
+	}
+	return n, err
 }
