@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func mustPolicy(t *testing.T, cfg Config) *policy {
@@ -333,5 +334,38 @@ func TestDeniedRelationKeepsOnlyID(t *testing.T) {
 	}
 	if pa := got["parent_id"].(map[string]any); pa["name"] != "Acme" {
 		t.Errorf("parent_id = %v, want id and name", pa)
+	}
+}
+
+func TestValueProblem(t *testing.T) {
+	sel := fieldMeta{Name: "type", Type: "selection", Selection: []any{[]any{"contact", "Contact"}, []any{"invoice", "Invoice"}}}
+	for _, c := range []struct {
+		f    fieldMeta
+		v    any
+		want string
+	}{
+		{fieldMeta{Name: "partner_id", Type: "many2one", Relation: "res.partner"}, float64(7), ""},
+		{fieldMeta{Name: "partner_id", Type: "many2one", Relation: "res.partner"}, "Acme", "takes a record id"},
+		{fieldMeta{Name: "partner_id", Type: "many2one"}, false, ""},
+		{fieldMeta{Name: "color", Type: "integer"}, 2.5, "integer"},
+		{fieldMeta{Name: "amount", Type: "monetary"}, "12", "number"},
+		{fieldMeta{Name: "active", Type: "boolean"}, "yes", "true or false"},
+		{fieldMeta{Name: "name", Type: "char"}, float64(3), "string"},
+		{sel, "invoice", ""},
+		{sel, "other", "one of contact, invoice"},
+		{fieldMeta{Name: "tag_ids", Type: "many2many"}, float64(3), "list of commands"},
+	} {
+		got := valueProblem(c.f, c.v)
+		if (got == "") != (c.want == "") || !strings.Contains(got, c.want) {
+			t.Errorf("valueProblem(%s %s, %v) = %q, want %q", c.f.Type, c.f.Name, c.v, got, c.want)
+		}
+	}
+}
+
+func TestClipLongMessage(t *testing.T) {
+	long := strings.Repeat("é", maxErrorText)
+	got := clip(long)
+	if len(got) > maxErrorText+10 || !strings.HasSuffix(got, "[…]") || !utf8.ValidString(got) {
+		t.Errorf("clip cut badly: %d bytes, valid UTF-8 %v", len(got), utf8.ValidString(got))
 	}
 }

@@ -96,6 +96,11 @@ func TestSimEveryTool(t *testing.T) {
 		if len(fs) != 2 || fs["country_id"].(map[string]any)["relation"] != "res.country" {
 			t.Errorf("get_model_fields = %v", res)
 		}
+		withHelp := s.ok("get_model_fields", map[string]any{"model": "res.partner", "fields": []any{"email"}, "attributes": []any{"type", "help"}})
+		if e := withHelp["fields"].(map[string]any)["email"].(map[string]any); e["type"] != "char" {
+			t.Errorf("get_model_fields with attributes = %v", withHelp)
+		}
+		s.fails("get_model_fields", map[string]any{"model": "res.partner", "attributes": []any{"sql"}}, "attributes[0]")
 		all := s.ok("get_model_fields", map[string]any{"model": "res.users"})
 		for k := range all["fields"].(map[string]any) {
 			if isSecretField(k) {
