@@ -42,11 +42,8 @@ func parseDomain(ctx context.Context, model string, raw any, fields fieldLookup,
 }
 
 func domainList(raw any, arg string) ([]any, error) {
-	switch v := raw.(type) {
-	case nil:
-		return []any{}, nil
-	case string:
-		s := strings.TrimSpace(v)
+	if s, ok := raw.(string); ok {
+		s = strings.TrimSpace(s)
 		if s == "" {
 			return []any{}, nil
 		}
@@ -54,15 +51,37 @@ func domainList(raw any, arg string) ([]any, error) {
 		if err := json.Unmarshal([]byte(s), &parsed); err != nil {
 			return nil, argError(arg, fmt.Sprintf("must be a JSON list such as [[\"name\", \"ilike\", \"acme\"]]; the string given is not valid JSON (%v)", err))
 		}
-		l, ok := parsed.([]any)
-		if !ok {
-			return nil, argError(arg, fmt.Sprintf("must be a list of conditions such as [[\"name\", \"ilike\", \"acme\"]], got %s", jsonKind(parsed)))
-		}
-		return l, nil
+		raw = parsed
+	}
+	switch v := raw.(type) {
+	case nil:
+		return []any{}, nil
 	case []any:
+		if isBareLeaf(v) {
+			// ["name", "=", "x"]: one condition written without its list.
+			return []any{v}, nil
+		}
 		return v, nil
+	case map[string]any:
+		// {"conditions": [...]}, the shape some existing clients send.
+		if conds, ok := v["conditions"].([]any); ok && len(v) == 1 {
+			return conds, nil
+		}
 	}
 	return nil, argError(arg, fmt.Sprintf("must be a list of conditions such as [[\"name\", \"ilike\", \"acme\"]], got %s", jsonKind(raw)))
+}
+
+// isBareLeaf recognises a single condition given where a domain belongs.
+func isBareLeaf(l []any) bool {
+	if len(l) != 3 {
+		return false
+	}
+	f, ok := l[0].(string)
+	if !ok || f == "&" || f == "|" || f == "!" {
+		return false
+	}
+	op, ok := l[1].(string)
+	return ok && slices.Contains(termOperators, strings.ToLower(strings.TrimSpace(op)))
 }
 
 func checkDomain(ctx context.Context, model string, list []any, fields fieldLookup, arg string, count *int, depth int) ([]any, error) {

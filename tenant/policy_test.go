@@ -182,6 +182,9 @@ func TestParseDomain(t *testing.T) {
 		{[]any{[]any{"child_ids", "any", []any{[]any{"email", "!=", false}}}}, []any{[]any{"child_ids", "any", []any{[]any{"email", "!=", false}}}}},
 		{[]any{[]any{float64(1), "=", float64(1)}}, []any{[]any{int64(1), "=", int64(1)}}},
 		{[]any{[]any{"name", "NOT ILIKE", "x"}}, []any{[]any{"name", "not ilike", "x"}}},
+		{[]any{"name", "=", "x"}, []any{[]any{"name", "=", "x"}}},
+		{`["is_company", "=", true]`, []any{[]any{"is_company", "=", true}}},
+		{map[string]any{"conditions": []any{map[string]any{"field": "name", "operator": "=", "value": "a"}}}, []any{[]any{"name", "=", "a"}}},
 	}
 	for _, c := range good {
 		got, err := parseDomain(ctx, "res.partner", c.in, fakeFields, "domain")
@@ -200,6 +203,7 @@ func TestParseDomain(t *testing.T) {
 		{"name = x", "not valid JSON"},
 		{float64(3), "must be a list"},
 		{map[string]any{"field": "name"}, "must be a list"},
+		{[]any{"name", "bogus", "x"}, "domain[0]: \"name\" is not a logical operator"},
 		{[]any{[]any{"name", "bogus", "x"}}, "domain[0][1]: unknown operator \"bogus\""},
 		{[]any{[]any{"no_such", "=", 1}}, "domain[0][0]: field \"no_such\" does not exist on res.partner"},
 		{[]any{[]any{"name", "=", "a"}, []any{"name", "="}}, "domain[1]: a condition must have 3 elements"},
