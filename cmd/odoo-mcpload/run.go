@@ -67,6 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		sessions = fs.Int("sessions", 1000, "SSE sessions to open (sse)")
 		cfgPath  = fs.String("config", "", "tenants file (serve)")
 		asJSON   = fs.Bool("json", false, "print results as JSON")
+		rounds   = fs.Int("rounds", 10, "overhead: the ways take turns this many times, each time with its share of -n or -d")
 		raw      = fs.Bool("raw", false, "throughput: use the plain net/http client instead of mcp-go's")
 	)
 	if err := fs.Parse(rest); err != nil {
@@ -90,7 +91,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return usageError{"overhead compares with the Odoo client directly, so it runs the in-process demo; drop -url"}
 		}
 		opts.Concurrency = 1
-		return overhead(ctx, opts, *ctl, out)
+		return overhead(ctx, opts, *ctl, max(1, *rounds), out)
 	case "throughput":
 		return throughput(ctx, opts, *url, headers, *raw, out)
 	case "scale":
@@ -142,7 +143,7 @@ func startDemo(ctx context.Context) (*loadtest.Demo, func(), error) {
 	return d, func() { d.Close(); os.RemoveAll(dir) }, nil
 }
 
-func overhead(ctx context.Context, o loadtest.Options, ctl string, out *report) error {
+func overhead(ctx context.Context, o loadtest.Options, ctl string, rounds int, out *report) error {
 	d, stop, err := startDemo(ctx)
 	if err != nil {
 		return err
@@ -169,14 +170,30 @@ func overhead(ctx context.Context, o loadtest.Options, ctl string, out *report) 
 			nc   loadtest.NewCaller
 		}{"stdio-bridge", loadtest.Stdio(ctl, nil, []string{"-socket", d.ControlSocket(), "stdio", "--tenant", "demo"}, call)})
 	}
+	// The ways take turns, round after round, so a change in the
+	// machine's other load falls on all of them alike.
+	runs := map[string][]loadtest.Result{}
+	per := o
+	per.KeepSamples = true
+	if o.Calls > 0 {
+		per.Calls = max(1, o.Calls/rounds)
+	}
+	if o.Duration > 0 {
+		per.Duration = o.Duration / time.Duration(rounds)
+	}
+	for i := 0; i < rounds; i++ {
+		for _, w := range ways {
+			r, err := loadtest.Run(ctx, w.nc, per)
+			if err != nil {
+				return fmt.Errorf("%s: %w", w.name, err)
+			}
+			runs[w.name] = append(runs[w.name], r)
+		}
+	}
 	results := map[string]loadtest.Result{}
 	for _, w := range ways {
-		r, err := loadtest.Run(ctx, w.nc, o)
-		if err != nil {
-			return fmt.Errorf("%s: %w", w.name, err)
-		}
-		results[w.name] = r
-		out.result(w.name, r)
+		results[w.name] = loadtest.Merge(runs[w.name]...)
+		out.result(w.name, results[w.name])
 	}
 	base := results["direct-odoo"]
 	for _, w := range ways[1:] {

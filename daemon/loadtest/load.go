@@ -36,6 +36,9 @@ type Options struct {
 	// OnMeasure, when set, is called as the measured phase begins, for
 	// something that must happen under load (a reload).
 	OnMeasure func()
+	// KeepSamples keeps every latency in Result.Samples, so results of
+	// several runs can be merged.
+	KeepSamples bool
 }
 
 // maxSamples caps the latencies kept, so a long run cannot eat the
@@ -61,6 +64,9 @@ type Result struct {
 	// covers everything in the process (clients, and the daemon and
 	// simulator when they run in-process).
 	CPUPerCall time.Duration
+	// Samples are the measured latencies, sorted, when Options.KeepSamples
+	// was set.
+	Samples []time.Duration `json:"-"`
 }
 
 // String is one line for a report.
@@ -180,19 +186,59 @@ func Run(ctx context.Context, newCaller NewCaller, o Options) (Result, error) {
 	if r.Calls > 0 && cpu > 0 {
 		r.CPUPerCall = cpu / time.Duration(r.Calls)
 	}
-	if len(all) > 0 {
-		slices.Sort(all)
-		var sum time.Duration
-		for _, d := range all {
-			sum += d
-		}
-		r.Mean = sum / time.Duration(len(all))
-		r.P50 = Percentile(all, 50)
-		r.P90 = Percentile(all, 90)
-		r.P99 = Percentile(all, 99)
-		r.Max = all[len(all)-1]
+	slices.Sort(all)
+	r.summarize(all)
+	if o.KeepSamples {
+		r.Samples = all
 	}
 	return r, ctx.Err()
+}
+
+// summarize fills the latency figures from sorted samples.
+func (r *Result) summarize(sorted []time.Duration) {
+	if len(sorted) == 0 {
+		return
+	}
+	var sum time.Duration
+	for _, d := range sorted {
+		sum += d
+	}
+	r.Mean = sum / time.Duration(len(sorted))
+	r.P50 = Percentile(sorted, 50)
+	r.P90 = Percentile(sorted, 90)
+	r.P99 = Percentile(sorted, 99)
+	r.Max = sorted[len(sorted)-1]
+}
+
+// Merge combines runs of the same kind made one after the other (for
+// example interleaved with runs of another kind, so both see the same
+// background load): counts and times add up, and the percentiles come
+// from all the samples, which the runs must have kept.
+func Merge(rs ...Result) Result {
+	var m Result
+	var all []time.Duration
+	var cpu time.Duration
+	for _, r := range rs {
+		m.Concurrency = max(m.Concurrency, r.Concurrency)
+		m.Calls += r.Calls
+		m.Errors += r.Errors
+		if m.FirstError == "" {
+			m.FirstError = r.FirstError
+		}
+		m.Elapsed += r.Elapsed
+		cpu += r.CPUPerCall * time.Duration(r.Calls)
+		all = append(all, r.Samples...)
+	}
+	if m.Elapsed > 0 {
+		m.PerSecond = float64(m.Calls) / m.Elapsed.Seconds()
+	}
+	if m.Calls > 0 {
+		m.CPUPerCall = cpu / time.Duration(m.Calls)
+	}
+	slices.Sort(all)
+	m.summarize(all)
+	m.Samples = all
+	return m
 }
 
 // Percentile returns the p-th percentile (nearest rank) of sorted.
