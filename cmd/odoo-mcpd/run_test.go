@@ -116,7 +116,7 @@ func TestDemo(t *testing.T) {
 	if url == "" {
 		t.Fatalf("no URL printed:\n%s\n%s", printed.String(), stderr.String())
 	}
-	js := printed.String()[strings.Index(printed.String(), "{"):strings.LastIndex(printed.String(), "}")+1]
+	js := printed.String()[strings.Index(printed.String(), "{") : strings.LastIndex(printed.String(), "}")+1]
 	var clientCfg struct {
 		MCPServers map[string]map[string]any `json:"mcpServers"`
 	}
