@@ -776,6 +776,11 @@ func TestSimExecuteMethodDomains(t *testing.T) {
 	if s.count("res.partner.search_count") != before {
 		t.Error("a refused domain reached Odoo")
 	}
+	s.fails("execute_method", map[string]any{"model": "res.users", "method": "write", "args": []any{[]any{2}, map[string]any{"password": "x"}}}, "field \"password\" of res.users cannot be written")
+	s.fails("batch_execute", map[string]any{"operations": []any{map[string]any{"model": "res.partner", "method": "create", "args": []any{[]any{map[string]any{"name": "a", "signup_token": "t"}}}}}}, "operations[0]: field \"signup_token\"")
+	if s.count("res.users.write")+s.count("res.partner.create") != 0 {
+		t.Error("a write of a hidden field reached Odoo")
+	}
 	res := s.ok("execute_method", map[string]any{"model": "res.partner", "method": "search_count", "args": []any{[]any{map[string]any{"field": "is_company", "operator": "=", "value": true}}}})
 	if n, _ := res["result"].(float64); n == 0 {
 		t.Errorf("search_count with an object domain = %v", res)

@@ -325,6 +325,9 @@ func (c *call) checkOperation(ctx context.Context, op *operation, prefix string)
 	if err := c.st.requireModel(ctx, op.Model); err != nil {
 		return err
 	}
+	if err := c.checkWrittenFields(*op, prefix); err != nil {
+		return err
+	}
 	if !slices.Contains(domainMethods, op.Method) {
 		return nil
 	}
@@ -692,4 +695,52 @@ func valueProblem(f fieldMeta, v any) string {
 func asking(out any) bool {
 	r, ok := out.(*mcp.CallToolResult)
 	return ok && r != nil && r.NeedsInput()
+}
+
+// checkWrittenFields refuses create and write calls that set a field the
+// tenant hides, as create_record and update_records do.
+func (c *call) checkWrittenFields(op operation, prefix string) error {
+	var vals []any
+	switch op.Method {
+	case "create":
+		if len(op.Args) > 0 {
+			vals = append(vals, op.Args[0])
+		}
+		vals = append(vals, op.Kwargs["vals_list"], op.Kwargs["vals"])
+	case "write":
+		if len(op.Args) > 1 {
+			vals = append(vals, op.Args[1])
+		}
+		vals = append(vals, op.Kwargs["vals"])
+	default:
+		return nil
+	}
+	var check func(v any) error
+	check = func(v any) error {
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				if err := check(e); err != nil {
+					return err
+				}
+			}
+		case map[string]any:
+			for _, k := range sortedKeys(x) {
+				if c.st.pol.fieldHidden(op.Model, k) {
+					where := ""
+					if prefix != "" {
+						where = strings.TrimSuffix(prefix, ".") + ": "
+					}
+					return &refusal{msg: fmt.Sprintf("%sfield %q of %s cannot be written on this tenant", where, k, op.Model)}
+				}
+			}
+		}
+		return nil
+	}
+	for _, v := range vals {
+		if err := check(v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
