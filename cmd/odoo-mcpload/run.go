@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -67,6 +68,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		sessions = fs.Int("sessions", 1000, "SSE sessions to open (sse)")
 		cfgPath  = fs.String("config", "", "tenants file (serve)")
 		asJSON   = fs.Bool("json", false, "print results as JSON")
+		profile  = fs.String("cpuprofile", "", "throughput, scale, sse: write the daemon process's CPU profile to this file; serve: profile this process")
 		rounds   = fs.Int("rounds", 10, "overhead: the ways take turns this many times, each time with its share of -n or -d")
 		raw      = fs.Bool("raw", false, "throughput: use the plain net/http client instead of mcp-go's")
 	)
@@ -85,6 +87,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *token != "" {
 		headers["Authorization"] = "Bearer " + *token
 	}
+	childProfile = *profile
 	switch mode {
 	case "overhead":
 		if *url != "" {
@@ -102,7 +105,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if *cfgPath == "" {
 			return usageError{"serve needs -config FILE"}
 		}
-		return serve(ctx, *cfgPath, stdin, stdout)
+		return serve(ctx, *cfgPath, *profile, stdin, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError{fmt.Sprintf("unknown mode %q", mode)}
@@ -259,6 +262,10 @@ func throughput(ctx context.Context, o loadtest.Options, url string, headers map
 	return nil
 }
 
+// childProfile, when set, is where the serving child writes its CPU
+// profile (-cpuprofile).
+var childProfile string
+
 // child is a daemon served by this program in another process, so its
 // memory is measured apart from the clients' and the simulator's, which
 // stay in this process.
@@ -289,7 +296,11 @@ func startChild(ctx context.Context, tenants int) (*child, error) {
 		c.stop()
 		return nil, err
 	}
-	c.cmd = exec.CommandContext(ctx, self, "serve", "-config", path)
+	args := []string{"serve", "-config", path}
+	if childProfile != "" {
+		args = append(args, "-cpuprofile", childProfile)
+	}
+	c.cmd = exec.CommandContext(ctx, self, args...)
 	c.cmd.Stderr = os.Stderr
 	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
 		c.stop()
@@ -525,9 +536,20 @@ func sseSessions(ctx context.Context, n int, out *report) error {
 	return nil
 }
 
-func serve(ctx context.Context, path string, stdin io.Reader, stdout io.Writer) error {
+func serve(ctx context.Context, path, profile string, stdin io.Reader, stdout io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	// The parent ends the child by closing its stdin.
 	go func() {
 		io.Copy(io.Discard, stdin)
