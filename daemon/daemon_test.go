@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -202,7 +204,10 @@ func TestReloadDiff(t *testing.T) {
 }
 
 func TestControlAPI(t *testing.T) {
-	h := startDaemon(t, twoTenants(t), nil)
+	cfg := twoTenants(t)
+	cfg.Daemon.ControlGroup = strconv.Itoa(os.Getgid())
+	cfg.Daemon.ControlMode = 0o640
+	h := startDaemon(t, cfg, nil)
 	var ts []ctlapi.TenantStatus
 	if code := h.api(t, "GET", "/v1/tenants", &ts); code != 200 || len(ts) != 2 || ts[0].Name != "acme" {
 		t.Fatalf("tenants = %d %+v", code, ts)
@@ -225,8 +230,11 @@ func TestControlAPI(t *testing.T) {
 		t.Errorf("stdio without Upgrade = %d, want 426", code)
 	}
 	fi, err := os.Stat(h.d.ControlSocket())
-	if err != nil || fi.Mode().Perm() != 0o660 {
-		t.Errorf("control socket mode = %v, %v; want 0660", fi.Mode().Perm(), err)
+	if err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("control socket mode = %v, %v; want 0640 as configured", fi.Mode().Perm(), err)
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || int(st.Gid) != os.Getgid() {
+		t.Errorf("control socket group = %v, want %d", fi.Sys(), os.Getgid())
 	}
 }
 

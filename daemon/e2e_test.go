@@ -8,6 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +95,9 @@ type twoSims struct {
 func startTwoTenants(t testing.TB) twoSims {
 	t.Helper()
 	simA, simB := startSim(t), startSim(t)
-	cfg := &config.File{Path: "e2e.toml", Daemon: testSettings(t), Tenants: []tenant.Config{
+	ds := testSettings(t)
+	ds.AuditFile = filepath.Join(t.TempDir(), "audit", "audit.jsonl")
+	cfg := &config.File{Path: "e2e.toml", Daemon: ds, Tenants: []tenant.Config{
 		realTenant("acme", simA, "admin", testSecrets[0]),
 		realTenant("beta", simB, "admin", testSecrets[1]),
 	}}
@@ -147,6 +152,39 @@ func TestEndToEnd(t *testing.T) {
 					t.Errorf("create on %s reached the other tenant's Odoo", name)
 				}
 			})
+		}
+	}
+
+	// Every write left an audit line in the JSONL file, with its tenant.
+	raw, err := os.ReadFile(h.d.settings.AuditFile)
+	if err != nil {
+		t.Fatalf("audit file: %v", err)
+	}
+	perTenant := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("audit line %q: %v", line, err)
+		}
+		if name, _ := m["tenant"].(string); name != "" {
+			perTenant[name]++
+		}
+	}
+	if perTenant["acme"] != 2 || perTenant["beta"] != 2 {
+		t.Errorf("audit lines per tenant = %v, want 2 creates each:\n%s", perTenant, raw)
+	}
+	recordOutput(t, string(raw))
+	// Odoo latency reached the metrics through the tenants.
+	resp, err := http.Get(h.url("/metrics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, name := range []string{"acme", "beta"} {
+		m := regexp.MustCompile(`odoo_mcpd_odoo_call_duration_seconds_count\{tenant="` + name + `"\} (\d+)`).FindStringSubmatch(string(metrics))
+		if m == nil || m[1] == "0" {
+			t.Errorf("no Odoo call latency recorded for %s: %v", name, m)
 		}
 	}
 
