@@ -323,6 +323,10 @@ func TestNoSecretInErrors(t *testing.T) {
 		fmt.Sprintf("[defaults]\npassword = %q\n[tenants.t]\nurl = \"http://h\"\ndb = \"d\"\nusername = \"u\"\npassword = %q\nprotocol = \"json2\"\n", s1, s1),
 		// a syntax error on the secret's line
 		fmt.Sprintf("[tenants.t]\npassword = %q x\n", s1),
+		// a secret without quotes: the parser quotes what it found
+		fmt.Sprintf("[tenants.t]\npassword = %s\n", s1),
+		fmt.Sprintf("[tenants.t]\nurl = \"http://h\"\napi_key = %s\n", s2),
+		fmt.Sprintf("[tenants.t]\nclient_tokens = [%s]\n", s2),
 	}
 	for i, src := range srcs {
 		f, err := Parse("t.toml", []byte(src), env)
@@ -330,7 +334,9 @@ func TestNoSecretInErrors(t *testing.T) {
 			t.Fatalf("case %d: Parse = %+v, want an error", i, f)
 		}
 		for _, s := range []string{s1, s2, s3, s4} {
-			if strings.Contains(err.Error(), s) {
+			// The parser quotes the first characters of what it tripped
+			// on; a quoted prefix of a secret is a leak too.
+			if strings.Contains(err.Error(), s) || strings.Contains(err.Error(), `"`+s[:3]) {
 				t.Errorf("case %d: error contains a secret: %s", i, err)
 			}
 		}
@@ -412,4 +418,17 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestEphemeralPorts: port 0 on both listeners asks for two free ports,
+// which never collide, so it is not the "must differ" mistake.
+func TestEphemeralPorts(t *testing.T) {
+	src := "[daemon]\nhttp_listen = \"127.0.0.1:0\"\nsse_listen = \"127.0.0.1:0\"\n[tenants.t]\nurl = \"http://h\"\ndb = \"d\"\nusername = \"u\"\npassword_env = \"SECRET_ENV\"\n"
+	f, err := Parse("t.toml", []byte(src), testEnv("SECRET_ENV", "x"))
+	if err != nil {
+		t.Fatalf("Parse = %v, want no error", err)
+	}
+	if f.Daemon.HTTPListen != "127.0.0.1:0" || f.Daemon.SSEListen != "127.0.0.1:0" {
+		t.Errorf("listen = %q, %q", f.Daemon.HTTPListen, f.Daemon.SSEListen)
+	}
 }

@@ -154,7 +154,15 @@ func decode(data string, v any) (md toml.MetaData, err error) {
 	return toml.Decode(data, v)
 }
 
-func (l *loader) syntaxProblem(err error) {
+// secretLine matches a line that assigns a credential (password,
+// api_key, client_tokens and the like, in any table).
+var secretLine = regexp.MustCompile(`(?i)^\s*["']?[a-z0-9_.-]*(password|api_key|token|secret)[a-z0-9_-]*["']?\s*=`)
+
+// quoted matches the source fragments the TOML parser quotes in its
+// messages ("found \"hunt\" instead").
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'[^']*'`)
+
+func (l *loader) syntaxProblem(err error, data string) {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
 		l.problem(0, "", "%s", err.Error())
@@ -169,7 +177,14 @@ func (l *loader) syntaxProblem(err error) {
 		l.problem(pe.Position.Line, key, "defined twice")
 		return
 	}
-	l.problem(pe.Position.Line, "", "TOML syntax error: %s", pe.Message)
+	msg := pe.Message
+	if lines := strings.Split(data, "\n"); pe.Position.Line >= 1 && pe.Position.Line <= len(lines) &&
+		secretLine.MatchString(lines[pe.Position.Line-1]) {
+		// The parser quotes the text it tripped on; on a credential's
+		// line that text is part of the secret.
+		msg = quoted.ReplaceAllString(msg, "(value hidden)")
+	}
+	l.problem(pe.Position.Line, "", "TOML syntax error: %s", msg)
 }
 
 // describe renders a value for a problem message: scalars as written,

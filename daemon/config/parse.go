@@ -19,7 +19,7 @@ func parse(path string, data []byte, env func(string) string, worldReadable bool
 	var root map[string]toml.Primitive
 	md, err := decode(string(data), &root)
 	if err != nil {
-		l.syntaxProblem(err)
+		l.syntaxProblem(err, string(data))
 		return nil, &Error{Problems: l.probs}
 	}
 	l.md = md
@@ -170,7 +170,9 @@ func (l *loader) daemon(t *table, d *Daemon) {
 	if e, ok := t.get("tls_client_ca"); ok && d.TLSClientCA != "" && d.TLSCert == "" {
 		l.errorf(e, "needs tls_cert and tls_key: client certificates are only checked over TLS")
 	}
-	if d.HTTPListen != "" && d.HTTPListen == d.SSEListen {
+	// Port 0 asks the kernel for a free port each time, so two such
+	// listeners never collide.
+	if d.HTTPListen != "" && d.HTTPListen == d.SSEListen && !strings.HasSuffix(d.HTTPListen, ":0") {
 		e, _ := t.get("sse_listen")
 		if e.key == "" {
 			e, _ = t.get("http_listen")
