@@ -7,6 +7,7 @@ package main
 // real loader.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -23,6 +24,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
 	"github.com/odoo-mcpd/odoo-mcpd/odoo"
@@ -470,4 +475,337 @@ func TestE2ETypeScriptSDK(t *testing.T) {
 		t.Errorf("odoo-mcpctl wrote to stderr on a clean session: %q", res.Stderr)
 	}
 	t.Logf("ping round trip through the SDK, odoo-mcpctl and odoo-mcpd: %s", time.Duration(res.PingNanos))
+}
+
+// TestE2EMCPGoStdio: mcp-go's stdio client launches odoo-mcpctl stdio
+// against the real daemon; with its default (sessionless draft first) and
+// with the initialize handshake pinned.
+func TestE2EMCPGoStdio(t *testing.T) {
+	d := startDaemon(t)
+	ctl, _ := binaries(t)
+	want := expectedPartners(t, d.sim)
+	for _, version := range []string{"", "2025-11-25"} {
+		name := "default"
+		if version != "" {
+			name = version
+		}
+		t.Run(name, func(t *testing.T) {
+			var cmd *exec.Cmd
+			var stderr lockedBuffer
+			tr := transport.NewStdioWithOptions(ctl, nil, []string{"stdio", "--tenant", "demo"},
+				transport.WithCommandFunc(func(ctx context.Context, command string, _ []string, args []string) (*exec.Cmd, error) {
+					cmd = exec.Command(command, args...)
+					cmd.Env = append(cleanEnv(), ctlapi.SocketEnv+"="+d.Socket)
+					return cmd, nil
+				}),
+				transport.WithCommandStderrWriter(&stderr))
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := tr.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var opts []client.ClientOption
+			if version != "" {
+				opts = append(opts, client.WithProtocolVersion(version))
+			}
+			c := client.NewClient(tr, opts...)
+			init := mcp.InitializeRequest{}
+			init.Params.ProtocolVersion = version
+			init.Params.ClientInfo = mcp.Implementation{Name: "odoo-mcpd-e2e", Version: "1.0.0"}
+			ir, err := c.Initialize(ctx, init)
+			if err != nil {
+				t.Fatalf("initialize: %v\nstderr: %s", err, stderr.String())
+			}
+			if ir.ServerInfo.Name == "" || ir.Capabilities.Tools == nil {
+				t.Errorf("initialize: server %+v, tools capability %v", ir.ServerInfo, ir.Capabilities.Tools)
+			}
+			if version != "" && ir.ProtocolVersion != version {
+				t.Errorf("negotiated %q, want %q", ir.ProtocolVersion, version)
+			}
+			t.Logf("negotiated protocol %s", ir.ProtocolVersion)
+			tl, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, tool := range tl.Tools {
+				names = append(names, tool.Name)
+			}
+			checkTools(t, names)
+			req := mcp.CallToolRequest{}
+			req.Params.Name = "search_records"
+			req.Params.Arguments = partnerQuery
+			res, err := c.CallTool(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text, ok := mcp.AsTextContent(res.Content[0])
+			if res.IsError || len(res.Content) != 1 || !ok {
+				t.Fatalf("search_records = %+v", res)
+			}
+			checkSearchAnswer(t, text.Text, want)
+			// Close ends stdin and waits; mcp-go sends SIGTERM only when
+			// the child has not exited by itself.
+			if err := c.Close(); err != nil {
+				t.Errorf("close: %v", err)
+			}
+			if st := cmd.ProcessState; st == nil || st.ExitCode() != 0 {
+				t.Errorf("odoo-mcpctl ended with %v after stdin closed, want exit code 0", st)
+			}
+			if s := stderr.String(); s != "" {
+				t.Errorf("odoo-mcpctl wrote to stderr on a clean session: %q", s)
+			}
+		})
+	}
+}
+
+// stdioProc is odoo-mcpctl stdio with the test holding both pipes.
+type stdioProc struct {
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	lines  chan []byte  // stdout, line by line; closed at its end
+	raw    lockedBuffer // every byte odoo-mcpctl wrote to stdout
+	stderr lockedBuffer
+	exited chan struct{} // closed once the process is waited for
+	err    error
+}
+
+func (d *daemonProc) startStdio(t *testing.T, tenant string) *stdioProc {
+	t.Helper()
+	bin, _ := binaries(t)
+	p := &stdioProc{lines: make(chan []byte, 16), exited: make(chan struct{})}
+	p.cmd = exec.Command(bin, "stdio", "--tenant", tenant)
+	p.cmd.Env = append(cleanEnv(), ctlapi.SocketEnv+"="+d.Socket)
+	p.cmd.Stderr = &p.stderr
+	in, err := p.cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.in = in
+	// An os.Pipe of our own: Wait does not close it, so the reader below
+	// sees every byte up to the child's exit.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Stdout = pw
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	go func() {
+		defer pr.Close()
+		defer close(p.lines)
+		br := bufio.NewReader(pr)
+		for {
+			line, err := br.ReadBytes('\n')
+			p.raw.Write(line)
+			if len(line) > 0 {
+				p.lines <- line
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		p.in.Close()
+		go func() {
+			for range p.lines {
+			}
+		}()
+		select {
+		case <-p.exited:
+		case <-time.After(30 * time.Second):
+			p.cmd.Process.Kill()
+			<-p.exited
+		}
+	})
+	return p
+}
+
+// rpcMessage is one JSON-RPC 2.0 message as it appears on the wire.
+type rpcMessage struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Method  string          `json:"method"`
+	Result  json.RawMessage `json:"result"`
+	Error   *struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// call writes one request line and reads the answer to it. Every line
+// odoo-mcpctl prints must be a JSON-RPC 2.0 message.
+func (p *stdioProc) call(t *testing.T, id int, method string, params any) rpcMessage {
+	t.Helper()
+	req := map[string]any{"jsonrpc": "2.0", "id": id, "method": method}
+	if params != nil {
+		req["params"] = params
+	}
+	line, _ := json.Marshal(req)
+	if _, err := p.in.Write(append(line, '\n')); err != nil {
+		t.Fatalf("write %s: %v", method, err)
+	}
+	for {
+		msg := p.read(t)
+		if msg.Method != "" && len(msg.ID) == 0 {
+			continue // a notification from the server
+		}
+		if string(msg.ID) != fmt.Sprint(id) {
+			t.Fatalf("answer to %s has id %s, want %d", method, msg.ID, id)
+		}
+		return msg
+	}
+}
+
+func (p *stdioProc) notify(t *testing.T, method string) {
+	t.Helper()
+	if _, err := fmt.Fprintf(p.in, `{"jsonrpc":"2.0","method":%q}`+"\n", method); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (p *stdioProc) read(t *testing.T) rpcMessage {
+	t.Helper()
+	var line []byte
+	select {
+	case l, ok := <-p.lines:
+		if !ok {
+			t.Fatalf("odoo-mcpctl's stdout ended early\nstderr: %s", p.stderr.String())
+		}
+		line = l
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no answer from odoo-mcpctl within 30s\nstderr: %s", p.stderr.String())
+	}
+	var msg rpcMessage
+	if err := json.Unmarshal(line, &msg); err != nil || msg.JSONRPC != "2.0" {
+		t.Fatalf("odoo-mcpctl printed a line that is not JSON-RPC 2.0: %q", line)
+	}
+	return msg
+}
+
+// wait waits for odoo-mcpctl to exit by itself and returns its exit code.
+func (p *stdioProc) wait(t *testing.T) int {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	exited, lines := p.exited, p.lines
+	for exited != nil || lines != nil {
+		select {
+		case <-exited:
+			exited = nil
+		case _, ok := <-lines:
+			if !ok {
+				lines = nil
+			} // a line is in raw too, where the caller looks for it
+		case <-deadline:
+			t.Fatalf("odoo-mcpctl stdio did not exit within 30s\nstderr: %s", p.stderr.String())
+		}
+	}
+	var ee *exec.ExitError
+	if p.err != nil && !errors.As(p.err, &ee) {
+		t.Fatal(p.err)
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
+func (p *stdioProc) initialize(t *testing.T) {
+	t.Helper()
+	msg := p.call(t, 1, "initialize", map[string]any{
+		"protocolVersion": "2025-11-25",
+		"capabilities":    map[string]any{},
+		"clientInfo":      map[string]any{"name": "odoo-mcpd-e2e", "version": "1.0.0"},
+	})
+	if msg.Error != nil || !strings.Contains(string(msg.Result), `"protocolVersion":"2025-11-25"`) {
+		t.Fatalf("initialize = %s %+v", msg.Result, msg.Error)
+	}
+	p.notify(t, "notifications/initialized")
+}
+
+// TestE2EStdioStdinCloses: byte for byte, odoo-mcpctl's stdout holds the
+// server's JSON-RPC answers and nothing else, and closing stdin ends it
+// with exit code 0 and nothing on stderr.
+func TestE2EStdioStdinCloses(t *testing.T) {
+	d := startDaemon(t)
+	p := d.startStdio(t, "demo")
+	p.initialize(t)
+	if msg := p.call(t, 2, "tools/list", nil); msg.Error != nil || !strings.Contains(string(msg.Result), `"name":"search_records"`) {
+		t.Fatalf("tools/list = %s %+v", msg.Result, msg.Error)
+	}
+	msg := p.call(t, 3, "tools/call", map[string]any{"name": "search_records", "arguments": partnerQuery})
+	var res mcp.CallToolResult
+	if err := json.Unmarshal(msg.Result, &res); err != nil || res.IsError || len(res.Content) != 1 {
+		t.Fatalf("tools/call = %s %+v (%v)", msg.Result, msg.Error, err)
+	}
+	text, _ := mcp.AsTextContent(res.Content[0])
+	checkSearchAnswer(t, text.Text, expectedPartners(t, d.sim))
+	if msg := p.call(t, 4, "nosuch/method", nil); msg.Error == nil || msg.Error.Code != -32601 {
+		t.Errorf("unknown method = %s %+v, want error -32601", msg.Result, msg.Error)
+	}
+	// Round trips of the whole chain: pipe, odoo-mcpctl, control socket,
+	// the daemon's per-pipe session.
+	const pings = 200
+	start := time.Now()
+	for i := range pings {
+		if msg := p.call(t, 100+i, "ping", nil); msg.Error != nil {
+			t.Fatalf("ping: %+v", msg.Error)
+		}
+	}
+	t.Logf("ping round trip through odoo-mcpctl and odoo-mcpd: %s", time.Since(start)/pings)
+
+	before := p.raw.String()
+	p.in.Close()
+	if code := p.wait(t); code != 0 {
+		t.Errorf("odoo-mcpctl exited %d after stdin closed, want 0", code)
+	}
+	if after := p.raw.String(); after != before {
+		t.Errorf("odoo-mcpctl printed %q after its last answer", strings.TrimPrefix(after, before))
+	}
+	if s := p.stderr.String(); s != "" {
+		t.Errorf("odoo-mcpctl wrote to stderr on a clean session: %q", s)
+	}
+	// 1 initialize + tools/list + tools/call + unknown method + pings.
+	if n := strings.Count(p.raw.String(), "\n"); n != 4+pings {
+		t.Errorf("stdout holds %d lines, want %d answers", n, 4+pings)
+	}
+}
+
+// TestE2EStdioDaemonGoesAway: odoo-mcpd stops while a desktop client
+// holds the pipe open; odoo-mcpctl exits cleanly, says why on stderr and
+// prints nothing but protocol bytes on stdout.
+func TestE2EStdioDaemonGoesAway(t *testing.T) {
+	d := startDaemon(t)
+	p := d.startStdio(t, "demo")
+	p.initialize(t)
+	if msg := p.call(t, 2, "ping", nil); msg.Error != nil {
+		t.Fatalf("ping: %+v", msg.Error)
+	}
+	before := p.raw.String()
+	d.stop(t)
+	if code := p.wait(t); code != 0 {
+		t.Errorf("odoo-mcpctl exited %d when the daemon went away, want 0", code)
+	}
+	if after := p.raw.String(); after != before {
+		t.Errorf("odoo-mcpctl printed %q on stdout when the daemon went away", strings.TrimPrefix(after, before))
+	}
+	if s := p.stderr.String(); s != "odoo-mcpctl: odoo-mcpd closed the stdio pipe to tenant \"demo\"\n" {
+		t.Errorf("stderr = %q, want one line saying odoo-mcpd closed the pipe", s)
+	}
+	// A desktop client restarts the bridge: with no daemon it is told so.
+	r := d.ctl(t, nil, "stdio", "--tenant", "demo")
+	if want := "odoo-mcpctl: cannot reach odoo-mcpd at " + d.Socket + ": is it running? see systemctl status odoo-mcpd\n"; r.code != 1 || r.stdout != "" || r.stderr != want {
+		t.Errorf("stdio with the daemon gone = exit %d, stdout %q, stderr %q; want exit 1 and %q", r.code, r.stdout, r.stderr, want)
+	}
+}
+
+// TestE2EStdioUnknownTenant: the known tenants on stderr, nothing on
+// stdout, a non-zero exit.
+func TestE2EStdioUnknownTenant(t *testing.T) {
+	d := startDaemon(t)
+	r := d.ctl(t, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`+"\n"), "stdio", "--tenant", "nope")
+	if want := "odoo-mcpctl: no tenant \"nope\" (known tenants: demo)\n"; r.code != 1 || r.stdout != "" || r.stderr != want {
+		t.Errorf("stdio --tenant nope = exit %d, stdout %q, stderr %q; want exit 1 and %q", r.code, r.stdout, r.stderr, want)
+	}
 }

@@ -331,11 +331,16 @@ func cmdStdio(ctx context.Context, c *ctlclient.Client, args []string, stdin io.
 
 	// Input: when stdin ends, half-close so the daemon finishes the
 	// session and closes its side, which ends the output copy below.
-	inDone := make(chan error, 1)
+	// inEnded is closed before the half-close: the daemon's answering
+	// close comes after it, so the output copy cannot end first and be
+	// mistaken for the daemon going away. A failed write to the pipe is
+	// the daemon going away, not the end of input.
+	inEnded := make(chan struct{})
 	go func() {
-		_, err := io.Copy(pipe, stdin)
+		if _, err := io.Copy(pipe, stdin); err == nil {
+			close(inEnded)
+		}
 		pipe.CloseWrite()
-		inDone <- err
 	}()
 	outDone := make(chan error, 1)
 	go func() {
@@ -349,7 +354,7 @@ func cmdStdio(ctx context.Context, c *ctlclient.Client, args []string, stdin io.
 		// The daemon closed the pipe: either after our input ended, or
 		// because it went away (stopped, tenant removed).
 		select {
-		case <-inDone:
+		case <-inEnded:
 			return nil
 		default:
 		}
