@@ -66,10 +66,11 @@ func (d *Daemon) reload() (ctlapi.ReloadResult, error) {
 	// One datagram: systemd 253+ needs MONOTONIC_USEC with RELOADING=1.
 	d.notify("RELOADING=1\n" + monotonicUsec() + "\nSTATUS=reloading")
 	var res ctlapi.ReloadResult
+	// A loader's error names the file, line and key; it is shown as is,
+	// after "reload failed, running configuration kept:", so each of its
+	// lines starts with the file.
 	cfg, err := d.opts.Load()
-	if err != nil {
-		err = fmt.Errorf("load configuration: %w", err)
-	} else {
+	if err == nil {
 		for _, w := range cfg.Warnings {
 			d.log.Warn("configuration", "warning", w)
 		}
