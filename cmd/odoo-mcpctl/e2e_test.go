@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -278,6 +279,7 @@ func (d *daemonProc) stop(t *testing.T) {
 	if out := d.stderr.String(); strings.Contains(out, "DATA RACE") {
 		t.Errorf("odoo-mcpd reported a data race:\n%s", out)
 	}
+	checkNoSecret(t, "odoo-mcpd's log", d.stderr.String())
 }
 
 // ctlResult is one finished run of the odoo-mcpctl binary.
@@ -373,11 +375,17 @@ func checkTools(t *testing.T, names []string) {
 	}
 }
 
-// checkNoSecret fails when s carries the tenant's password.
+// wrongPassword is a second tenant's password, one the simulator refuses.
+const wrongPassword = "Pw-wrong-e2e-31f0b6"
+
+// checkNoSecret fails when s carries a configured password, whole or as
+// the quoted start a parser error shows.
 func checkNoSecret(t *testing.T, what, s string) {
 	t.Helper()
-	if strings.Contains(s, e2ePassword) {
-		t.Errorf("%s shows the tenant's password:\n%s", what, s)
+	for _, pw := range []string{e2ePassword, wrongPassword} {
+		if strings.Contains(s, pw) || strings.Contains(s, `"`+pw[:3]) {
+			t.Errorf("%s shows a tenant's password:\n%s", what, s)
+		}
 	}
 }
 
@@ -808,4 +816,172 @@ func TestE2EStdioUnknownTenant(t *testing.T) {
 	if want := "odoo-mcpctl: no tenant \"nope\" (known tenants: demo)\n"; r.code != 1 || r.stdout != "" || r.stderr != want {
 		t.Errorf("stdio --tenant nope = exit %d, stdout %q, stderr %q; want exit 1 and %q", r.code, r.stdout, r.stderr, want)
 	}
+}
+
+// lineOf is the 1-based line of the first line of text holding s.
+func lineOf(t *testing.T, text, s string) int {
+	t.Helper()
+	for i, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%q not in the configuration", s)
+	return 0
+}
+
+// writeConfig replaces the daemon's configuration file.
+func (d *daemonProc) writeConfig(t *testing.T, text string) {
+	t.Helper()
+	if err := os.WriteFile(d.Config, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestE2EReload: a broken configuration file reaches odoo-mcpctl reload
+// from the real daemon as the loader's words, file and line, exit code 1,
+// and the running tenants keep serving; a good file then applies with its
+// diff. No output shows a password, not even on the broken password line.
+func TestE2EReload(t *testing.T) {
+	d := startDaemon(t)
+	base := demoConfig(d.Socket, d.sim.URL())
+	betaTable := fmt.Sprintf("\n[tenants.beta]\nurl = %q\ndb = \"odoo_test\"\nusername = \"admin\"\npassword = %q\n", d.sim.URL(), wrongPassword)
+
+	broken := base + strings.Replace(betaTable, d.sim.URL(), "beta.local", 1)
+	d.writeConfig(t, broken)
+	r := d.ctl(t, nil, "reload")
+	want := fmt.Sprintf("reload failed, running configuration kept: %s:%d: tenants.beta.url: must be an http(s) URL, got \"beta.local\"\n",
+		d.Config, lineOf(t, broken, "beta.local"))
+	if r.code != 1 || r.stdout != "" || r.stderr != want {
+		t.Errorf("reload of a bad url = exit %d, stdout %q, stderr %q; want exit 1 and %q", r.code, r.stdout, r.stderr, want)
+	}
+	checkNoSecret(t, "reload", r.stdout+r.stderr)
+
+	// The password written without quotes: a TOML syntax error on the
+	// secret's own line.
+	unquoted := base + strings.Replace(betaTable, fmt.Sprintf("%q", wrongPassword), wrongPassword, 1)
+	d.writeConfig(t, unquoted)
+	r = d.ctl(t, nil, "reload")
+	prefix := fmt.Sprintf("reload failed, running configuration kept: %s:%d: TOML syntax error: ", d.Config, lineOf(t, unquoted, wrongPassword))
+	if r.code != 1 || r.stdout != "" || !strings.HasPrefix(r.stderr, prefix) {
+		t.Errorf("reload of an unquoted password = exit %d, stdout %q, stderr %q; want exit 1 and %q...", r.code, r.stdout, r.stderr, prefix)
+	}
+	checkNoSecret(t, "reload", r.stdout+r.stderr)
+
+	st := d.ctl(t, nil, "status")
+	if st.code != 0 || !strings.Contains(st.stdout, "reload     FAILED at ") || !strings.Contains(st.stdout, d.Config+":") {
+		t.Errorf("status after a failed reload = exit %d:\n%s%s", st.code, st.stdout, st.stderr)
+	}
+	checkNoSecret(t, "status", st.stdout+st.stderr)
+	// The demo tenant still answers.
+	p := d.startStdio(t, "demo")
+	p.initialize(t)
+
+	d.writeConfig(t, base+betaTable)
+	r = d.ctl(t, nil, "reload")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("reload of a good file = exit %d, stderr %q", r.code, r.stderr)
+	}
+	diff := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
+		k, v, _ := strings.Cut(l, ":")
+		diff[k] = strings.TrimSpace(v)
+	}
+	if !strings.HasPrefix(r.stdout, "reloaded in ") || diff["added"] != "beta" || diff["unchanged"] != "demo" || diff["removed"] != "-" || diff["changed"] != "-" {
+		t.Errorf("reload output:\n%s\nwant beta added and demo unchanged", r.stdout)
+	}
+	// The open session survived the reloads.
+	if msg := p.call(t, 2, "ping", nil); msg.Error != nil {
+		t.Errorf("ping after reload: %+v", msg.Error)
+	}
+}
+
+// TestE2EStatusAndCheck: status, status --json, tenants, check and version
+// against the real daemon; a failed login says so without the password.
+func TestE2EStatusAndCheck(t *testing.T) {
+	d := startDaemon(t)
+	d.writeConfig(t, demoConfig(d.Socket, d.sim.URL())+
+		fmt.Sprintf("\n[tenants.beta]\nurl = %q\ndb = \"odoo_test\"\nusername = \"admin\"\npassword = %q\n", d.sim.URL(), wrongPassword))
+	if r := d.ctl(t, nil, "reload"); r.code != 0 {
+		t.Fatalf("reload: exit %d, %s", r.code, r.stderr)
+	}
+	var all strings.Builder // everything odoo-mcpctl printed
+
+	p := d.startStdio(t, "demo")
+	p.initialize(t)
+	if msg := p.call(t, 2, "tools/call", map[string]any{"name": "search_records", "arguments": partnerQuery}); msg.Error != nil {
+		t.Fatalf("tools/call: %+v", msg.Error)
+	}
+
+	r := d.ctl(t, nil, "check", "demo")
+	all.WriteString(r.stdout + r.stderr)
+	if !regexp.MustCompile(`^demo: ok, Odoo 18\.0 over xmlrpc, uid 2, round trip [0-9.]+[µm]?s\n$`).MatchString(r.stdout) || r.code != 0 || r.stderr != "" {
+		t.Errorf("check demo = exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = d.ctl(t, nil, "check", "beta")
+	all.WriteString(r.stdout + r.stderr)
+	if r.code != 1 || r.stdout != "" || !strings.HasPrefix(r.stderr, "beta: login failed after ") || !strings.Contains(r.stderr, "AccessDenied") {
+		t.Errorf("check beta (wrong password) = exit %d, stdout %q, stderr %q; want exit 1 and an AccessDenied line", r.code, r.stdout, r.stderr)
+	}
+	r = d.ctl(t, nil, "check", "nope")
+	all.WriteString(r.stdout + r.stderr)
+	if want := "odoo-mcpctl: no tenant \"nope\" (known tenants: beta, demo)\n"; r.code != 1 || r.stderr != want {
+		t.Errorf("check nope = exit %d, stderr %q, want %q", r.code, r.stderr, want)
+	}
+
+	r = d.ctl(t, nil, "status")
+	all.WriteString(r.stdout + r.stderr)
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("status = exit %d, stderr %q", r.code, r.stderr)
+	}
+	rows := map[string][]string{}
+	var header []string
+	for _, l := range strings.Split(r.stdout, "\n") {
+		f := strings.Fields(l)
+		switch {
+		case len(f) > 0 && f[0] == "TENANT":
+			header = f
+		case header != nil && len(f) > 0:
+			rows[f[0]] = f
+		}
+	}
+	if !strings.HasPrefix(r.stdout, "odoo-mcpd ") || !strings.Contains(r.stdout, fmt.Sprintf("pid %d", d.cmd.Process.Pid)) ||
+		!strings.Contains(r.stdout, "config     "+d.Config+"\n") || !strings.Contains(r.stdout, "listening  http 127.0.0.1:") {
+		t.Errorf("status head:\n%s", r.stdout)
+	}
+	if demo := rows["demo"]; len(demo) < 6 || demo[1] != "ready" || demo[2] != "18.0" || demo[4] == "0" || demo[5] != "0" {
+		t.Errorf("status row for demo = %q, want ready, Odoo 18.0, calls, no errors\n%s", demo, r.stdout)
+	}
+	if beta := rows["beta"]; len(beta) < 2 || beta[1] == "ready" {
+		t.Errorf("status row for beta (wrong password) = %q, want not ready\n%s", beta, r.stdout)
+	}
+
+	r = d.ctl(t, nil, "status", "--json")
+	all.WriteString(r.stdout + r.stderr)
+	var st ctlapi.Status
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil || r.code != 0 {
+		t.Fatalf("status --json = exit %d, %v:\n%s", r.code, err, r.stdout)
+	}
+	if st.PID != d.cmd.Process.Pid || st.ConfigPath != d.Config || st.HTTPAddr == "" || st.SSEAddr == "" || st.Uptime <= 0 ||
+		st.LastReload == nil || !st.LastReload.OK || len(st.Tenants) != 2 {
+		t.Errorf("status --json = %+v", st)
+	}
+	for _, ts := range st.Tenants {
+		if ts.Name == "demo" && (ts.State != "ready" || ts.OdooVersion != "18.0" || ts.Calls == 0 || ts.Sessions != 1 ||
+			ts.URL != d.sim.URL() || ts.DB != "odoo_test" || ts.LatencyP50 <= 0) {
+			t.Errorf("demo in status --json = %+v", ts)
+		}
+	}
+
+	r = d.ctl(t, nil, "tenants")
+	all.WriteString(r.stdout + r.stderr)
+	if r.code != 0 || !strings.Contains(r.stdout, d.sim.URL()) || !strings.Contains(r.stdout, "odoo_test") {
+		t.Errorf("tenants = exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = d.ctl(t, nil, "version")
+	all.WriteString(r.stdout + r.stderr)
+	if r.code != 0 || !regexp.MustCompile(`^odoo-mcpctl \S+\nodoo-mcpd   \S+\n$`).MatchString(r.stdout) {
+		t.Errorf("version = exit %d, %q", r.code, r.stdout)
+	}
+	checkNoSecret(t, "odoo-mcpctl's output", all.String())
 }
