@@ -69,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cfgPath  = fs.String("config", "", "tenants file (serve)")
 		asJSON   = fs.Bool("json", false, "print results as JSON")
 		profile  = fs.String("cpuprofile", "", "throughput, scale, sse: write the daemon process's CPU profile to this file; serve: profile this process")
+		memprof  = fs.String("memprofile", "", "throughput, scale, sse: write the daemon process's heap profile to this file when the run ends; serve: profile this process")
+		idle     = fs.Duration("idle", 0, "scale: also measure RSS after this long with no calls (Odoo keep-alive connections close after 90s; Go's forced GC runs every 2 minutes)")
 		rounds   = fs.Int("rounds", 10, "overhead: the ways take turns this many times, each time with its share of -n or -d")
 		raw      = fs.Bool("raw", false, "throughput: use the plain net/http client instead of mcp-go's")
 	)
@@ -87,7 +89,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *token != "" {
 		headers["Authorization"] = "Bearer " + *token
 	}
-	childProfile = *profile
+	childProfile, childMemProfile = *profile, *memprof
 	switch mode {
 	case "overhead":
 		if *url != "" {
@@ -98,14 +100,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "throughput":
 		return throughput(ctx, opts, *url, headers, *raw, out)
 	case "scale":
-		return scale(ctx, *tenants, opts, out)
+		return scale(ctx, *tenants, *idle, opts, out)
 	case "sse":
 		return sseSessions(ctx, *sessions, out)
 	case "serve":
 		if *cfgPath == "" {
 			return usageError{"serve needs -config FILE"}
 		}
-		return serve(ctx, *cfgPath, *profile, stdin, stdout)
+		return serve(ctx, *cfgPath, *profile, *memprof, stdin, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError{fmt.Sprintf("unknown mode %q", mode)}
@@ -262,9 +264,9 @@ func throughput(ctx context.Context, o loadtest.Options, url string, headers map
 	return nil
 }
 
-// childProfile, when set, is where the serving child writes its CPU
-// profile (-cpuprofile).
-var childProfile string
+// childProfile and childMemProfile, when set, are where the serving child
+// writes its CPU and heap profiles (-cpuprofile, -memprofile).
+var childProfile, childMemProfile string
 
 // child is a daemon served by this program in another process, so its
 // memory is measured apart from the clients' and the simulator's, which
@@ -299,6 +301,9 @@ func startChild(ctx context.Context, tenants int) (*child, error) {
 	args := []string{"serve", "-config", path}
 	if childProfile != "" {
 		args = append(args, "-cpuprofile", childProfile)
+	}
+	if childMemProfile != "" {
+		args = append(args, "-memprofile", childMemProfile)
 	}
 	c.cmd = exec.CommandContext(ctx, self, args...)
 	c.cmd.Stderr = os.Stderr
@@ -367,7 +372,7 @@ func waitReady(ctx context.Context, cc *ctlclient.Client, n int) (time.Duration,
 	}
 }
 
-func scale(ctx context.Context, tenants int, o loadtest.Options, out *report) error {
+func scale(ctx context.Context, tenants int, idle time.Duration, o loadtest.Options, out *report) error {
 	if tenants < 2 {
 		return usageError{"scale needs at least 2 tenants"}
 	}
@@ -393,6 +398,17 @@ func scale(ctx context.Context, tenants int, o loadtest.Options, out *report) er
 		return err
 	}
 	out.figure("idle RSS (daemon process)", loadtest.MiB(rss))
+	if idle > 0 {
+		select {
+		case <-time.After(idle):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if rss, err = c.rss(); err != nil {
+			return err
+		}
+		out.figure(fmt.Sprintf("RSS after %s without calls", idle), loadtest.MiB(rss))
+	}
 
 	// Load on other tenants while one is changed and reloaded.
 	hc := loadtest.HTTPClient(o.Concurrency)
@@ -536,9 +552,22 @@ func sseSessions(ctx context.Context, n int, out *report) error {
 	return nil
 }
 
-func serve(ctx context.Context, path, profile string, stdin io.Reader, stdout io.Writer) error {
+func serve(ctx context.Context, path, profile, memprofile string, stdin io.Reader, stdout io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if memprofile != "" {
+		// Taken when the parent ends the run, before the daemon closes,
+		// so it shows what the daemon held while serving.
+		loadtest.BeforeClose = func() error {
+			f, err := os.Create(memprofile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			runtime.GC()
+			return pprof.WriteHeapProfile(f)
+		}
+	}
 	if profile != "" {
 		f, err := os.Create(profile)
 		if err != nil {

@@ -54,8 +54,15 @@ func Serve(ctx context.Context, path string, w io.Writer, log *slog.Logger) erro
 	}
 	select {
 	case <-ctx.Done():
+		if BeforeClose != nil {
+			return BeforeClose()
+		}
 		return nil
 	case err := <-d.Done():
 		return err
 	}
 }
+
+// BeforeClose, when set, runs in Serve once its context ends and before
+// the daemon stops (odoo-mcpload writes a heap profile there).
+var BeforeClose func() error
