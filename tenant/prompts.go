@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -124,9 +125,11 @@ Finish with a short overview: what this company does in Odoo, the main models, a
 	},
 }
 
-func (t *Tenant) addPrompts() {
-	for _, p := range prompts {
-		p := p
+// promptDefs are the MCP definitions of prompts, built once per process
+// and shared by every tenant, as the tool definitions are.
+var promptDefs = sync.OnceValue(func() []mcp.Prompt {
+	out := make([]mcp.Prompt, len(prompts))
+	for i, p := range prompts {
 		opts := []mcp.PromptOption{mcp.WithPromptDescription(p.desc), mcp.WithPromptTitle(p.title)}
 		for _, a := range p.args {
 			ao := []mcp.ArgumentOption{mcp.ArgumentDescription(a.desc)}
@@ -135,7 +138,16 @@ func (t *Tenant) addPrompts() {
 			}
 			opts = append(opts, mcp.WithArgument(a.name, ao...))
 		}
-		t.srv.AddPrompt(mcp.NewPrompt(p.name, opts...), func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		out[i] = mcp.NewPrompt(p.name, opts...)
+	}
+	return out
+})
+
+func (t *Tenant) addPrompts() {
+	defs := promptDefs()
+	for i, p := range prompts {
+		p := p
+		t.srv.AddPrompt(defs[i], func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 			args := map[string]string{}
 			for _, a := range p.args {
 				v := strings.TrimSpace(req.Params.Arguments[a.name])

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -80,8 +81,7 @@ func (t *Tenant) addResources() {
 		})
 
 	tpl := func(uri, name, desc string, h server.ResourceTemplateHandlerFunc) {
-		t.srv.AddResourceTemplate(mcp.NewResourceTemplate(uri, name,
-			mcp.WithTemplateDescription(desc), mcp.WithTemplateMIMEType("application/json")), h)
+		t.srv.AddResourceTemplate(sharedTemplate(uri, name, desc), h)
 	}
 	tpl("odoo://model/{model}", "Model", "A model's label, record count and main fields, e.g. odoo://model/res.partner.",
 		func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
@@ -122,6 +122,29 @@ func (t *Tenant) addResources() {
 			v, err := t.run(ctx, "search_records", t.toolSearchRecords, map[string]any{"model": uriArg(req, "model"), "domain": uriArg(req, "domain")})
 			return jsonContents(req.Params.URI, v, err)
 		})
+}
+
+// templates holds each resource template once per process: parsing the
+// URI templates again for every tenant was a good part of what a thousand
+// tenants kept in memory. A parsed template is read-only, and one server's
+// sessions already share it across goroutines.
+var templates struct {
+	sync.Mutex
+	m map[string]mcp.ResourceTemplate
+}
+
+func sharedTemplate(uri, name, desc string) mcp.ResourceTemplate {
+	templates.Lock()
+	defer templates.Unlock()
+	if rt, ok := templates.m[uri]; ok && rt.Name == name && rt.Description == desc {
+		return rt
+	}
+	rt := mcp.NewResourceTemplate(uri, name, mcp.WithTemplateDescription(desc), mcp.WithTemplateMIMEType("application/json"))
+	if templates.m == nil {
+		templates.m = map[string]mcp.ResourceTemplate{}
+	}
+	templates.m[uri] = rt
+	return rt
 }
 
 func (t *Tenant) modelSummary(ctx context.Context, model string) (any, error) {
