@@ -196,7 +196,12 @@ func runDemo(ctx context.Context, httpAddr, sseAddr string, stdout, stderr io.Wr
 	})
 }
 
+// demoSocket is $ODOO_MCPD_SOCKET when set, so odoo-mcpctl finds the demo
+// with no flag, else a per-user name under $XDG_RUNTIME_DIR or the temp dir.
 func demoSocket() string {
+	if p := os.Getenv(ctlapi.SocketEnv); p != "" {
+		return p
+	}
 	dir := os.Getenv("XDG_RUNTIME_DIR")
 	if dir == "" {
 		dir = os.TempDir()

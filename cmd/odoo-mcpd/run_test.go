@@ -22,6 +22,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlapi"
 	"github.com/odoo-mcpd/odoo-mcpd/odoo/odootest"
 )
 
@@ -88,7 +89,21 @@ func (s *syncBuffer) String() string {
 
 // TestDemo runs -demo as a newcomer would, takes the URL it prints and
 // calls a tool on it.
+func TestDemoSocketFromEnvironment(t *testing.T) {
+	want := filepath.Join(t.TempDir(), "ctl.sock")
+	t.Setenv(ctlapi.SocketEnv, want)
+	if got := demoSocket(); got != want {
+		t.Errorf("demoSocket() = %q, want %q from $%s", got, want, ctlapi.SocketEnv)
+	}
+	t.Setenv(ctlapi.SocketEnv, "")
+	t.Setenv("XDG_RUNTIME_DIR", "/run/user/1000")
+	if got := demoSocket(); !strings.HasPrefix(got, "/run/user/1000/odoo-mcpd-demo-") {
+		t.Errorf("demoSocket() = %q, want it under $XDG_RUNTIME_DIR", got)
+	}
+}
+
 func TestDemo(t *testing.T) {
+	t.Setenv(ctlapi.SocketEnv, "")
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
