@@ -9,6 +9,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -48,6 +49,9 @@ type Options struct {
 	// names "http", "sse" and "control". Missing names are bound from the
 	// configuration.
 	Listeners map[string]net.Listener
+	// LogLevel, when set, is the level of Logger; a reload sets it from
+	// daemon.log_level.
+	LogLevel *slog.LevelVar
 	// Ready, when set, is called by Run once the daemon serves.
 	Ready func(d *Daemon)
 }
@@ -64,6 +68,7 @@ type Daemon struct {
 	metrics *metrics
 
 	lns        listeners
+	tlsConf    atomic.Pointer[tls.Config] // what the TLS listeners serve now
 	httpSrv    *http.Server
 	sseSrv     *http.Server
 	ctlSrv     *http.Server

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -335,5 +336,25 @@ func TestTenantFor(t *testing.T) {
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("tenantFor(%q, %q) = %q, %v; want %q, %v", tc.path, tc.suffix, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+func TestReloadLogLevel(t *testing.T) {
+	cfg := twoTenants(t)
+	cfg.Daemon.LogLevel = "info"
+	h := startDaemon(t, cfg, nil)
+	lv := new(slog.LevelVar)
+	h.d.opts.LogLevel = lv
+	next := *cfg
+	next.Daemon.LogLevel = "debug"
+	h.src.set(&next, nil)
+	if _, err := h.d.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if lv.Level() != slog.LevelDebug {
+		t.Errorf("level after reload = %v, want debug", lv.Level())
+	}
+	if strings.Contains(h.logs.String(), "take effect after a restart") {
+		t.Error("a log level change was reported as needing a restart")
 	}
 }

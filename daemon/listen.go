@@ -111,11 +111,15 @@ func (d *Daemon) acquireListeners(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
+		d.tlsConf.Store(tc)
+		// Each handshake takes the configuration of the moment, so a
+		// reload can swap in renewed certificates without rebinding.
+		live := &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) { return d.tlsConf.Load(), nil }}
 		if d.lns.http != nil {
-			d.lns.http = tls.NewListener(d.lns.http, tc)
+			d.lns.http = tls.NewListener(d.lns.http, live)
 		}
 		if d.lns.sse != nil {
-			d.lns.sse = tls.NewListener(d.lns.sse, tc)
+			d.lns.sse = tls.NewListener(d.lns.sse, live)
 		}
 	}
 	return nil

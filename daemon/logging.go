@@ -11,23 +11,26 @@ import (
 	"github.com/lmittmann/tint"
 )
 
-// NewLogger builds the process's one logger. format is "auto" (coloured
-// for a terminal, key=value text otherwise, which journald stores as is),
-// "text" or "json"; level is debug, info, warn or error.
-func NewLogger(w io.Writer, format, level string, tty bool) (*slog.Logger, error) {
-	var lv slog.Level
+// ParseLevel turns a configured log level (debug, info, warn, error) into
+// a slog level.
+func ParseLevel(level string) (slog.Level, error) {
 	switch level {
 	case "", "info":
-		lv = slog.LevelInfo
+		return slog.LevelInfo, nil
 	case "debug":
-		lv = slog.LevelDebug
+		return slog.LevelDebug, nil
 	case "warn":
-		lv = slog.LevelWarn
+		return slog.LevelWarn, nil
 	case "error":
-		lv = slog.LevelError
-	default:
-		return nil, fmt.Errorf("log level must be debug, info, warn or error, got %q", level)
+		return slog.LevelError, nil
 	}
+	return 0, fmt.Errorf("log level must be debug, info, warn or error, got %q", level)
+}
+
+// NewLogger builds the process's one logger. format is "auto" (coloured
+// for a terminal, key=value text otherwise, which journald stores as is),
+// "text" or "json". lv is a slog.LevelVar when a reload may change it.
+func NewLogger(w io.Writer, format string, lv slog.Leveler, tty bool) (*slog.Logger, error) {
 	switch format {
 	case "", "auto":
 		if tty {

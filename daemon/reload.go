@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"reflect"
@@ -75,7 +76,24 @@ func (d *Daemon) reload() (ctlapi.ReloadResult, error) {
 			d.log.Warn("configuration", "warning", w)
 		}
 		d.warnDaemonChanges(cfg.Daemon)
-		res, err = d.apply(cfg)
+		// Certificates are read again on every reload (renewals); a file
+		// that no longer loads fails the reload like a bad tenant does.
+		var tc *tls.Config
+		if d.tlsConf.Load() != nil {
+			tc, err = tlsConfig(d.settings)
+		}
+		if err == nil {
+			res, err = d.apply(cfg)
+		}
+		if err == nil && tc != nil {
+			d.tlsConf.Store(tc)
+		}
+		if err == nil && d.opts.LogLevel != nil {
+			if lv, perr := ParseLevel(cfg.Daemon.LogLevel); perr == nil && lv != d.opts.LogLevel.Level() {
+				d.opts.LogLevel.Set(lv)
+				d.log.Info("log level changed", "level", lv.String())
+			}
+		}
 	}
 	res.Duration = ctlapi.Duration(time.Since(start))
 	d.recordReload(err, true)
@@ -113,7 +131,7 @@ func (d *Daemon) warnDaemonChanges(s config.Daemon) {
 	if s.HTTPListen != cur.HTTPListen || s.SSEListen != cur.SSEListen || s.ControlSocket != cur.ControlSocket ||
 		s.TLSCert != cur.TLSCert || s.TLSKey != cur.TLSKey || s.TLSClientCA != cur.TLSClientCA ||
 		s.HTTPPath != cur.HTTPPath || s.SSEPath != cur.SSEPath || s.AuditFile != cur.AuditFile ||
-		s.ControlMode != cur.ControlMode || s.ControlGroup != cur.ControlGroup || s.LogLevel != cur.LogLevel ||
+		s.ControlMode != cur.ControlMode || s.ControlGroup != cur.ControlGroup || (s.LogLevel != cur.LogLevel && d.opts.LogLevel == nil) ||
 		s.LogFormat != cur.LogFormat || !reflect.DeepEqual(s.AllowedHosts, cur.AllowedHosts) {
 		d.log.Warn("daemon settings changed; they take effect after a restart, tenants are reloaded now")
 	}

@@ -124,4 +124,35 @@ func TestMutualTLS(t *testing.T) {
 	if got, err := callText(context.Background(), c, "whoami", nil); err != nil || got != "acme:acme1" {
 		t.Fatalf("whoami over mTLS = %q, %v", got, err)
 	}
+
+	// A renewed certificate is served after a reload, on the same socket.
+	serial := func() int64 {
+		conn, err := tls.Dial("tcp", h.d.HTTPAddr(), &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{pair}})
+		if err != nil {
+			t.Fatalf("handshake: %v", err)
+		}
+		defer conn.Close()
+		return conn.ConnectionState().PeerCertificates[0].SerialNumber.Int64()
+	}
+	if got := serial(); got != 2 {
+		t.Fatalf("serial before renewal = %d, want 2", got)
+	}
+	newCert, newKey := ca.issue(t, 4, x509.ExtKeyUsageServerAuth)
+	write("server.pem", newCert)
+	write("server.key", newKey)
+	if _, err := h.d.Reload(context.Background()); err != nil {
+		t.Fatalf("reload after renewal: %v", err)
+	}
+	if got := serial(); got != 4 {
+		t.Errorf("serial after renewal and reload = %d, want 4", got)
+	}
+	// A certificate file that no longer loads fails the reload and the
+	// running certificate stays.
+	write("server.pem", []byte("not a certificate"))
+	if _, err := h.d.Reload(context.Background()); err == nil {
+		t.Error("reload with a broken certificate succeeded")
+	}
+	if got := serial(); got != 4 {
+		t.Errorf("serial after a failed reload = %d, want 4", got)
+	}
 }

@@ -79,11 +79,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	log, err := buildLogger(stderr, first.Daemon)
+	log, lv, err := buildLogger(stderr, first.Daemon)
 	if err != nil {
 		return fmt.Errorf("%s: %w", first.Path, err)
 	}
-	return daemon.Run(ctx, daemon.Options{Load: load, ConfigPath: first.Path, Logger: log})
+	return daemon.Run(ctx, daemon.Options{Load: load, ConfigPath: first.Path, Logger: log, LogLevel: lv})
 }
 
 // loader returns the configuration to start with and the function that
@@ -123,14 +123,21 @@ func loader(path string, explicit bool) (*config.File, func() (*config.File, err
 	return f, load, nil
 }
 
-func buildLogger(w io.Writer, d config.Daemon) (*slog.Logger, error) {
+func buildLogger(w io.Writer, d config.Daemon) (*slog.Logger, *slog.LevelVar, error) {
 	tty := false
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			tty = true
 		}
 	}
-	return daemon.NewLogger(w, d.LogFormat, d.LogLevel, tty)
+	level, err := daemon.ParseLevel(d.LogLevel)
+	if err != nil {
+		return nil, nil, err
+	}
+	lv := new(slog.LevelVar)
+	lv.Set(level)
+	log, err := daemon.NewLogger(w, d.LogFormat, lv, tty)
+	return log, lv, err
 }
 
 func checkConfig(path string, stdout, stderr io.Writer) error {
@@ -184,7 +191,7 @@ func runDemo(ctx context.Context, httpAddr, sseAddr string, stdout, stderr io.Wr
 			SessionIdleTimeout: 30 * time.Minute,
 		}},
 	}
-	log, err := buildLogger(stderr, cfg.Daemon)
+	log, _, err := buildLogger(stderr, cfg.Daemon)
 	if err != nil {
 		return err
 	}
