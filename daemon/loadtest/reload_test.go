@@ -2,12 +2,14 @@ package loadtest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/odoo-mcpd/odoo-mcpd/daemon/ctlclient"
 	"github.com/odoo-mcpd/odoo-mcpd/odoo/odootest"
 )
 
@@ -36,6 +38,11 @@ func BenchmarkReload1000(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer d.Close()
+	// The start's 1,000 background logins would otherwise run during the
+	// first reloads.
+	if err := waitAllReady(ctx, d.ControlSocket(), 1000); err != nil {
+		b.Fatal(err)
+	}
 	head := "[tenants." + TenantName(1) + "]\n"
 	i := 0
 	b.ReportAllocs()
@@ -81,5 +88,32 @@ func BenchmarkStart1000(b *testing.B) {
 		b.StopTimer()
 		d.Close()
 		b.StartTimer()
+	}
+}
+
+// waitAllReady polls the control API until n tenants report ready.
+func waitAllReady(ctx context.Context, socket string, n int) error {
+	cc := &ctlclient.Client{Socket: socket}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ts, err := cc.Tenants(ctx)
+		if err != nil {
+			return err
+		}
+		ready := 0
+		for _, t := range ts {
+			if t.State == "ready" {
+				ready++
+			}
+		}
+		if ready == n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%d of %d tenants ready: %w", ready, n, ctx.Err())
+		case <-tick.C:
+		}
 	}
 }
