@@ -276,11 +276,21 @@ func (d *Daemon) notify(state string) {
 
 // statusLine is what systemctl status shows under the unit.
 func (d *Daemon) statusLine() string {
-	n := len(d.routes.Load().names)
+	tbl := d.routes.Load()
+	n := len(tbl.names)
+	notReady := 0
+	for _, st := range tbl.statuses() {
+		if st.State != "ready" && st.State != "starting" {
+			notReady++
+		}
+	}
 	d.mu.Lock()
 	last := d.lastReload
 	d.mu.Unlock()
 	s := fmt.Sprintf("serving %d tenant%s", n, plural(n))
+	if notReady > 0 {
+		s += fmt.Sprintf(" (%d degraded)", notReady)
+	}
 	if last != nil {
 		if last.OK {
 			s += "; last reload ok at " + last.At.UTC().Format(time.RFC3339)

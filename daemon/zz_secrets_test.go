@@ -69,6 +69,9 @@ func TestZZNoSecretInOutput(t *testing.T) {
 	if cr.OK {
 		t.Errorf("check of a tenant with a wrong password = ok")
 	}
+	if line := h.d.statusLine(); !strings.Contains(line, "serving 2 tenants (1 degraded)") {
+		t.Errorf("STATUS line = %q, want beta counted as degraded", line)
+	}
 	h.src.set(nil, &config.Error{Problems: []config.Problem{{File: "secrets.toml", Line: 9, Key: "tenants.acme.password_file", Msg: "cannot read"}}})
 	h.api(t, "POST", "/v1/reload", nil)
 	h.api(t, "GET", "/v1/status", nil)
