@@ -59,7 +59,14 @@ func (s nginxSite) rewrite(t *testing.T, recipe string) string {
 // writeConf writes a whole nginx.conf around a site and returns its path.
 func (s nginxSite) writeConf(t *testing.T, site string) string {
 	t.Helper()
+	// As root, nginx hands requests to an unprivileged worker that cannot
+	// enter the test's private temp dir; keep the worker as the test's user.
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root;"
+	}
 	conf := fmt.Sprintf(`daemon off;
+%[3]s
 worker_processes 1;
 pid %[1]s/nginx.pid;
 error_log stderr warn;
@@ -73,7 +80,7 @@ http {
     scgi_temp_path %[1]s/scgi;
 %[2]s
 }
-`, s.dir, site)
+`, s.dir, site, user)
 	p := filepath.Join(s.dir, "nginx.conf")
 	writeFile(t, p, conf, 0o644)
 	return p
