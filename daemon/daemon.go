@@ -253,6 +253,10 @@ func (d *Daemon) Close() error {
 	d.cancel()
 	d.drains.Wait()
 	d.wg.Wait()
+	// A reload that was running when Close began may have swapped in
+	// tenants since; the reload goroutine has stopped now, so this table
+	// is the last one.
+	tbl = d.routes.Load()
 	for _, name := range tbl.names {
 		e := tbl.tenants[name]
 		e.mnt.close()
