@@ -62,3 +62,37 @@ func TestGracefulStop(t *testing.T) {
 		t.Error("tenant not closed on stop")
 	}
 }
+
+// TestRemovedTenantDrains: a reload that removes a tenant answers at once,
+// new requests to it get 404, and the call it had in flight still
+// finishes before the tenant is closed.
+func TestRemovedTenantDrains(t *testing.T) {
+	cfg := twoTenants(t)
+	h := startDaemon(t, cfg, nil)
+	c := connect(t, "http", h.url("/beta/mcp"), nil)
+	rt := h.d.routes.Load().tenants["beta"].rt.(*echoRuntime)
+	got := make(chan error, 1)
+	go func() {
+		_, err := callText(context.Background(), c, "block", nil)
+		got <- err
+	}()
+	<-rt.entered
+	next := *cfg
+	next.Tenants = cfg.Tenants[:1]
+	h.src.set(&next, nil)
+	res, err := h.d.Reload(context.Background())
+	if err != nil || len(res.Removed) != 1 || res.Removed[0] != "beta" {
+		t.Fatalf("Reload = %+v, %v; want beta removed", res, err)
+	}
+	if _, err := dial(t, "http", h.url("/beta/mcp"), nil); err == nil {
+		t.Error("a removed tenant accepted a new session")
+	}
+	if rt.closed.Load() {
+		t.Fatal("beta closed while its call was in flight")
+	}
+	close(rt.block)
+	if err := <-got; err != nil {
+		t.Fatalf("in-flight call on the removed tenant = %v, want it to finish", err)
+	}
+	waitFor(t, "beta closed after its call ended", rt.closed.Load)
+}
