@@ -25,7 +25,7 @@ var wantTools = []string{
 }
 
 func TestToolsListGolden(t *testing.T) {
-	h := newHarnessWith(t, memConfig(), newMemOdoo().factory)
+	h := newSimHarness(t, nil)
 	res, err := h.cl.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func TestToolsListGolden(t *testing.T) {
 }
 
 func TestEveryToolAndPromptIsDescribed(t *testing.T) {
-	h := newHarnessWith(t, memConfig(), newMemOdoo().factory)
+	h := newSimHarness(t, nil)
 	res, err := h.cl.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -11,21 +12,28 @@ import (
 	"github.com/odoo-mcpd/odoo-mcpd/transports"
 )
 
-func memConfig() Config {
-	return Config{Name: "acme", URL: "http://127.0.0.1:1", DB: "odoo_test", Username: "admin", ConfirmWrites: "off"}
-}
+// Records of the simulator's demo data the plumbing tests use.
+const (
+	simCompany    = "My Company (San Francisco)" // the admin's company
+	azureID       = 12                           // Azure Interior, a company
+	brightID      = 16                           // Bright Office Supplies SA, a company in Belgium
+	publicUserPID = 4                            // "Public user": no email, no country, not a company
+)
 
 func TestPlumbingReadAndWrite(t *testing.T) {
-	mem := newMemOdoo()
-	cfg := memConfig()
-	cfg.Methods = []string{"no_such_*"}
-	h := newHarnessWith(t, cfg, mem.factory)
+	h := newSimHarness(t, func(c *Config) { c.Methods = []string{"no_such_*"} })
+	// signup_type is a real res.partner field whose name marks it as a
+	// credential; give it a value that must never come out.
+	const secret = "tok-should-never-show"
+	if err := simAdmin(t, h.sim).Write(context.Background(), "res.partner", []int64{brightID}, map[string]any{"signup_type": secret}, nil); err != nil {
+		t.Fatal(err)
+	}
 
 	info := h.ok("odoo_server_info", nil)
-	if info["odoo_version"] != "18.0" || info["company"] != "YourCompany" || info["tz"] != "Europe/Brussels" {
+	if info["odoo_version"] != "18.0" || info["company"] != simCompany || info["tz"] != "Europe/Brussels" {
 		t.Errorf("odoo_server_info = %v", info)
 	}
-	res := h.ok("search_records", map[string]any{"model": "res.partner"})
+	res := h.ok("search_records", map[string]any{"model": "res.partner", "domain": []any{[]any{"id", "in", []any{azureID, brightID}}}})
 	if res["total"] != float64(2) || res["count"] != float64(2) || res["next_offset"] != nil {
 		t.Errorf("search_records = %v, want 2 of 2 and no next page", res)
 	}
@@ -34,7 +42,7 @@ func TestPlumbingReadAndWrite(t *testing.T) {
 			t.Errorf("default fields include a binary field: %v", r)
 		}
 	}
-	res = h.ok("read_records", map[string]any{"model": "res.partner", "ids": []any{7, 8, 99}, "fields": []any{"name", "email", "country_id", "is_company", "image_128"}})
+	res = h.ok("read_records", map[string]any{"model": "res.partner", "ids": []any{brightID, publicUserPID, 999999}, "fields": []any{"name", "email", "country_id", "is_company", "image_128"}})
 	recs := res["records"].([]any)
 	if len(recs) != 2 {
 		t.Fatalf("read_records returned %d records, want 2: %v", len(recs), res)
@@ -50,10 +58,14 @@ func TestPlumbingReadAndWrite(t *testing.T) {
 	if second["is_company"] != false {
 		t.Errorf("boolean false became %v", second["is_company"])
 	}
-	if missing := res["missing_ids"].([]any); len(missing) != 1 || missing[0] != float64(99) {
-		t.Errorf("missing_ids = %v, want [99]", res["missing_ids"])
+	if missing := res["missing_ids"].([]any); len(missing) != 1 || missing[0] != float64(999999) {
+		t.Errorf("missing_ids = %v, want [999999]", res["missing_ids"])
 	}
-	h.fails("read_records", map[string]any{"model": "res.partner", "ids": []any{7}, "fields": []any{"signup_token"}}, "hidden")
+	h.fails("read_records", map[string]any{"model": "res.partner", "ids": []any{brightID}, "fields": []any{"signup_type"}}, "hidden")
+	// A read of every field gets the secret from Odoo; the tenant drops it.
+	if all := mustJSON(t, h.ok("execute_method", map[string]any{"model": "res.partner", "method": "read", "args": []any{[]any{brightID}}})); strings.Contains(all, secret) || strings.Contains(all, "signup_type") || !strings.Contains(all, "Bright Office") {
+		t.Errorf("execute_method read of every field = %.300s, want the record without signup_type", all)
+	}
 
 	created := h.ok("create_record", map[string]any{"model": "res.partner", "values": map[string]any{"name": "Acme", "is_company": true}})
 	if created["id"] == nil {
@@ -68,9 +80,9 @@ func TestPlumbingReadAndWrite(t *testing.T) {
 	if strings.Contains(text, "Traceback") {
 		t.Errorf("tool error carries a traceback: %q", text)
 	}
-	before := mem.count("res.partner._compute_display_name")
-	h.fails("execute_method", map[string]any{"model": "res.partner", "method": "_compute_display_name", "args": []any{[]any{7}}}, "private")
-	if mem.count("res.partner._compute_display_name") != before {
+	before := h.count("res.partner._compute_display_name")
+	h.fails("execute_method", map[string]any{"model": "res.partner", "method": "_compute_display_name", "args": []any{[]any{azureID}}}, "private")
+	if h.count("res.partner._compute_display_name") != before {
 		t.Error("a private method reached Odoo")
 	}
 
@@ -90,7 +102,7 @@ func TestPlumbingReadAndWrite(t *testing.T) {
 			t.Errorf("audit lines %v lack %s", methods, want)
 		}
 	}
-	if strings.Contains(h.logs.String()+h.audits.String(), "tok-should-never-show") {
+	if strings.Contains(h.logs.String()+h.audits.String(), secret) {
 		t.Error("a secret field value reached the logs")
 	}
 	st := h.tn.Stats()
@@ -100,18 +112,16 @@ func TestPlumbingReadAndWrite(t *testing.T) {
 }
 
 func TestPlumbingReadOnlyAndUpdate(t *testing.T) {
-	mem := newMemOdoo()
-	cfg := memConfig()
-	cfg.ReadOnly = true
-	h := newHarnessWith(t, cfg, mem.factory)
+	h := newSimHarness(t, func(c *Config) { c.ReadOnly = true })
+	cfg := h.tn.Config()
 	names := h.toolNames()
 	for _, w := range []string{"create_record", "update_records", "delete_records", "post_message", "validate_before_execute"} {
 		if slices.Contains(names, w) {
 			t.Errorf("read-only tenant lists %s", w)
 		}
 	}
-	h.fails("execute_method", map[string]any{"model": "res.partner", "method": "write", "args": []any{[]any{7}, map[string]any{"name": "x"}}}, "read-only")
-	if mem.count("res.partner.write") != 0 {
+	h.fails("execute_method", map[string]any{"model": "res.partner", "method": "write", "args": []any{[]any{azureID}, map[string]any{"name": "x"}}}, "read-only")
+	if h.count("res.partner.write") != 0 {
 		t.Error("write reached Odoo on a read-only tenant")
 	}
 
@@ -138,15 +148,14 @@ func TestPlumbingReadOnlyAndUpdate(t *testing.T) {
 }
 
 func TestPlumbingInstructionsAndCompletion(t *testing.T) {
-	mem := newMemOdoo()
-	h := newHarnessWith(t, memConfig(), mem.factory)
+	h := newSimHarness(t, nil)
 	init := mcp.InitializeRequest{}
 	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
 	res, err := h.cl.Initialize(context.Background(), init)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Odoo 18.0", "Mitchell Admin", "YourCompany", "Europe/Brussels"} {
+	for _, want := range []string{"Odoo 18.0", "Mitchell Admin", simCompany, "Europe/Brussels"} {
 		if !strings.Contains(res.Instructions, want) {
 			t.Errorf("instructions %q lack %q", res.Instructions, want)
 		}
@@ -158,8 +167,9 @@ func TestPlumbingInstructionsAndCompletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(comp.Completion.Values, []string{"res.partner"}) {
-		t.Errorf("completion = %v, want [res.partner]", comp.Completion.Values)
+	// Every model of the simulator's ir.model starting with "res.p".
+	if want := []string{"res.partner", "res.partner.category"}; !slices.Equal(comp.Completion.Values, want) {
+		t.Errorf("completion = %v, want %v", comp.Completion.Values, want)
 	}
 }
 
@@ -183,45 +193,42 @@ func TestPlumbingConfirmWrites(t *testing.T) {
 		{"cancel", mcp.ElicitationResponseActionCancel, nil, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			mem := newMemOdoo()
-			cfg := memConfig()
-			cfg.ConfirmWrites = "destructive"
 			asked := 0
-			h := newHarnessWith(t, cfg, mem.factory, withElicitation(elicitFunc(func(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+			var h *simHarness
+			var victim int64
+			h = newSimHarness(t, func(c *Config) { c.ConfirmWrites = "destructive" }, withElicitation(elicitFunc(func(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
 				asked++
-				if !strings.Contains(req.Params.Message, "delete res.partner records [8]") {
-					t.Errorf("elicitation message = %q", req.Params.Message)
+				if want := fmt.Sprintf("delete res.partner records [%d]", victim); !strings.Contains(req.Params.Message, want) {
+					t.Errorf("elicitation message = %q, want it to say %q", req.Params.Message, want)
 				}
-				if n := mem.count("res.partner.unlink"); n != 0 {
+				if n := h.count("res.partner.unlink"); n != 0 {
 					t.Errorf("unlink reached Odoo (%d) before the user answered", n)
 				}
 				return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: c.answer, Content: c.content}}, nil
 			})))
-			text, isErr := h.call("delete_records", map[string]any{"model": "res.partner", "ids": []any{8}})
+			victim = simPartner(t, h.sim, "Delete me")
+			text, isErr := h.call("delete_records", map[string]any{"model": "res.partner", "ids": []any{victim}})
 			if asked != 1 {
 				t.Errorf("asked %d times, want 1", asked)
 			}
-			if got := mem.count("res.partner.unlink"); (got == 1) != c.deleted || got > 1 {
+			if got := h.count("res.partner.unlink"); (got == 1) != c.deleted || got > 1 {
 				t.Errorf("unlink calls = %d, want deleted=%v (answer %q)", got, c.deleted, text)
 			}
 			if isErr == c.deleted {
 				t.Errorf("isError = %v for %q", isErr, text)
 			}
 			// Non-destructive writes are not asked about under "destructive".
-			h.ok("update_records", map[string]any{"model": "res.partner", "ids": []any{7}, "values": map[string]any{"email": "x@example.com"}})
+			h.ok("update_records", map[string]any{"model": "res.partner", "ids": []any{azureID}, "values": map[string]any{"email": "x@example.com"}})
 			if asked != 1 {
 				t.Errorf("an update was confirmed under confirm_writes=destructive")
 			}
 		})
 	}
 	t.Run("client cannot elicit", func(t *testing.T) {
-		mem := newMemOdoo()
-		cfg := memConfig()
-		cfg.ConfirmWrites = "all"
-		h := newHarnessWith(t, cfg, mem.factory)
-		h.fails("delete_records", map[string]any{"model": "res.partner", "ids": []any{8}}, "cannot ask them")
+		h := newSimHarness(t, func(c *Config) { c.ConfirmWrites = "all" })
+		h.fails("delete_records", map[string]any{"model": "res.partner", "ids": []any{azureID}}, "cannot ask them")
 		h.fails("create_record", map[string]any{"model": "res.partner", "values": map[string]any{"name": "x"}}, "does not support elicitation")
-		if mem.count("res.partner.unlink")+mem.count("res.partner.create") != 0 {
+		if h.count("res.partner.unlink")+h.count("res.partner.create") != 0 {
 			t.Error("a write reached Odoo without confirmation")
 		}
 		outcomes := ""
@@ -235,11 +242,11 @@ func TestPlumbingConfirmWrites(t *testing.T) {
 }
 
 func TestPlumbingResources(t *testing.T) {
-	mem := newMemOdoo()
-	h := newHarnessWith(t, memConfig(), mem.factory)
-	text, err := h.readResource("odoo://record/res.partner/7")
+	h := newSimHarness(t, nil)
+	uri := fmt.Sprintf("odoo://record/res.partner/%d", azureID)
+	text, err := h.readResource(uri)
 	if err != nil || !strings.Contains(text, "Azure Interior") {
-		t.Errorf("odoo://record/res.partner/7 = %q, %v", text, err)
+		t.Errorf("%s = %q, %v", uri, text, err)
 	}
 	if _, err := h.readResource("odoo://record/res.partner/x"); err == nil {
 		t.Error("a non-numeric record id was accepted")
@@ -247,8 +254,7 @@ func TestPlumbingResources(t *testing.T) {
 }
 
 func TestPlumbingStatus(t *testing.T) {
-	mem := newMemOdoo()
-	h := newHarnessWith(t, memConfig(), mem.factory)
+	h := newSimHarness(t, nil)
 	h.fails("count_records", map[string]any{"model": "nope.model"}, "does not exist")
 	st := h.tn.Status()
 	if st.Name != "acme" || st.DB != "odoo_test" || st.Calls != 1 || st.Errors != 1 || st.LastError == "" || st.LastErrorAt == nil {
@@ -257,12 +263,12 @@ func TestPlumbingStatus(t *testing.T) {
 }
 
 func TestPlumbingAuditNamesClient(t *testing.T) {
-	mem := newMemOdoo()
-	h := newHarnessWith(t, memConfig(), mem.factory)
+	h := newSimHarness(t, nil)
+	victim := simPartner(t, h.sim, "Audited delete")
 	ctx := transports.WithClient(context.Background(), transports.Client{Addr: "192.0.2.7", Token: "ab12cd34", Transport: transports.TransportHTTP})
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "delete_records"
-	req.Params.Arguments = map[string]any{"model": "res.partner", "ids": []any{8}}
+	req.Params.Arguments = map[string]any{"model": "res.partner", "ids": []any{victim}}
 	if res, err := h.cl.CallTool(ctx, req); err != nil || res.IsError {
 		t.Fatalf("delete_records = %v, %v", res, err)
 	}
@@ -274,7 +280,7 @@ func TestPlumbingAuditNamesClient(t *testing.T) {
 	if cl["addr"] != "192.0.2.7" || cl["token"] != "ab12cd34" || cl["transport"] != "http" {
 		t.Errorf("audit client = %v", lines[0]["client"])
 	}
-	if ids, _ := lines[0]["ids"].([]any); len(ids) != 1 || ids[0] != float64(8) || lines[0]["model"] != "res.partner" || lines[0]["allowed"] != true {
+	if ids, _ := lines[0]["ids"].([]any); len(ids) != 1 || ids[0] != float64(victim) || lines[0]["model"] != "res.partner" || lines[0]["allowed"] != true {
 		t.Errorf("audit line = %v", lines[0])
 	}
 }

@@ -42,7 +42,7 @@ func simConfig(sim *odootest.Server) Config {
 	}
 }
 
-func newSimHarness(t *testing.T, mutate func(*Config), opts ...harnessOpt) *simHarness {
+func newSimHarness(t testing.TB, mutate func(*Config), opts ...harnessOpt) *simHarness {
 	t.Helper()
 	sim := startSim(t)
 	cfg := simConfig(sim)
@@ -54,6 +54,29 @@ func newSimHarness(t *testing.T, mutate func(*Config), opts ...harnessOpt) *simH
 }
 
 func (s *simHarness) count(key string) int { return s.sim.Calls().Count(key) }
+
+// simAdmin is a client of the simulator's admin, beside the tenant, for
+// setting up data the tools refuse to write or that a test must not see
+// audited.
+func simAdmin(t testing.TB, sim *odootest.Server) *odoo.Client {
+	t.Helper()
+	c, err := odoo.New(odoo.Config{URL: sim.URL(), DB: odootest.DB, Username: "admin", Password: odoo.NewSecret("admin"), Protocol: "xmlrpc", Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// simPartner creates a partner nothing refers to, so it can be deleted.
+func simPartner(t testing.TB, sim *odootest.Server, name string) int64 {
+	t.Helper()
+	id, err := simAdmin(t, sim).Create(context.Background(), "res.partner", map[string]any{"name": name}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
 
 func records(t *testing.T, m map[string]any, key string) []map[string]any {
 	t.Helper()

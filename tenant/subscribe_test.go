@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -11,8 +12,7 @@ import (
 )
 
 func TestResourceSubscriptions(t *testing.T) {
-	mem := newMemOdoo()
-	h := newHarnessWith(t, memConfig(), mem.factory)
+	h := newSimHarness(t, nil)
 	got := make(chan string, 16)
 	h.cl.OnNotification(func(n mcp.JSONRPCNotification) {
 		if n.Method == mcp.MethodNotificationResourceUpdated {
@@ -30,7 +30,8 @@ func TestResourceSubscriptions(t *testing.T) {
 			t.Fatalf("subscribe %s: %v", uri, err)
 		}
 	}
-	for _, uri := range []string{"odoo://record/res.partner/7", "odoo://record/res.partner/8", `odoo://search/res.partner/[["is_company","=",true]]`, "odoo://record/res.users/7"} {
+	azure := fmt.Sprintf("odoo://record/res.partner/%d", azureID)
+	for _, uri := range []string{azure, fmt.Sprintf("odoo://record/res.partner/%d", brightID), `odoo://search/res.partner/[["is_company","=",true]]`, fmt.Sprintf("odoo://record/res.users/%d", azureID)} {
 		subscribe(uri)
 	}
 	// wait collects the notifications one write produced; the write's
@@ -56,9 +57,9 @@ func TestResourceSubscriptions(t *testing.T) {
 		return uris
 	}
 
-	h.ok("update_records", map[string]any{"model": "res.partner", "ids": []any{7}, "values": map[string]any{"email": "x@example.com"}})
-	if uris := wait(2); uris[0] != "odoo://record/res.partner/7" || !strings.HasPrefix(uris[1], "odoo://search/res.partner/") {
-		t.Errorf("after updating partner 7: notified %v, want its record and the partner search", uris)
+	h.ok("update_records", map[string]any{"model": "res.partner", "ids": []any{azureID}, "values": map[string]any{"email": "x@example.com"}})
+	if uris := wait(2); uris[0] != azure || !strings.HasPrefix(uris[1], "odoo://search/res.partner/") {
+		t.Errorf("after updating partner %d: notified %v, want its record and the partner search", azureID, uris)
 	}
 
 	// A failed write changed nothing and says nothing.
@@ -66,13 +67,13 @@ func TestResourceSubscriptions(t *testing.T) {
 	wait(0)
 
 	req := mcp.UnsubscribeRequest{}
-	req.Params.URI = "odoo://record/res.partner/7"
+	req.Params.URI = azure
 	//lint:ignore SA1019 resources/unsubscribe is what 2025 protocol clients send
 	if err := h.cl.Unsubscribe(ctx, req); err != nil {
 		t.Fatal(err)
 	}
-	h.ok("update_records", map[string]any{"model": "res.partner", "ids": []any{7}, "values": map[string]any{"email": "y@example.com"}})
+	h.ok("update_records", map[string]any{"model": "res.partner", "ids": []any{azureID}, "values": map[string]any{"email": "y@example.com"}})
 	if uris := wait(1); !strings.HasPrefix(uris[0], "odoo://search/res.partner/") {
-		t.Errorf("after unsubscribing partner 7: notified %v, want only the partner search", uris)
+		t.Errorf("after unsubscribing partner %d: notified %v, want only the partner search", azureID, uris)
 	}
 }
