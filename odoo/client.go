@@ -106,6 +106,7 @@ type Client struct {
 	uid      atomic.Int64
 	logins   flight[int64]
 	detects  flight[string]
+	versions flight[int]            // learnVersion's detection, shared by concurrent callers
 	proto    atomic.Pointer[string] // resolved protocol
 	version  atomic.Pointer[Version]
 	rpcID    atomic.Int64

@@ -272,11 +272,11 @@ func (c *Client) ReadGroup(ctx context.Context, model string, domain []any, fiel
 	start := time.Now()
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	// The version decides the method; learn it first when "auto" has not.
-	if _, err := c.resolveProtocol(ctx); err != nil {
+	// The version decides the method.
+	major, err := c.learnVersion(ctx)
+	if err != nil {
 		return nil, c.finish(model, "read_group", start, err)
 	}
-	major := c.major()
 	aggs := map[string]string{}
 	if major >= 19 {
 		gb := groupby
@@ -300,6 +300,67 @@ func (c *Client) ReadGroup(ctx context.Context, model string, domain []any, fiel
 	}
 	readGroupRows(cl.method, domainArg(domain), groupby, o != nil && o.Lazy, rows)
 	return rows, nil
+}
+
+// HasAccess says whether the user's access rights (ACLs, not record rules)
+// allow operation ("read", "write", "create" or "unlink") on model. It
+// calls has_access on Odoo 18 and later, where check_access_rights is
+// deprecated, and check_access_rights(operation, raise_exception=False)
+// before.
+func (c *Client) HasAccess(ctx context.Context, model, operation string, o *CallOptions) (bool, error) {
+	start := time.Now()
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	cl := call{model: model, method: "check_access_rights", args: []any{operation},
+		kwargs: contextKW(map[string]any{"raise_exception": false}, callContext(o))}
+	major, err := c.learnVersion(ctx)
+	if err != nil {
+		return false, c.finish(model, cl.method, start, err)
+	}
+	method := adaptCall(major, cl).method
+	v, err := c.execute(ctx, cl)
+	if err != nil {
+		return false, c.finish(model, method, start, err)
+	}
+	c.finish(model, method, start, nil)
+	b, ok := v.(bool)
+	if !ok {
+		return false, shapeErr(model, method, v, "a boolean")
+	}
+	return b, nil
+}
+
+// learnVersion returns the server's major version for a call whose method
+// depends on it, asking the server once when no call has told it yet (a
+// client with an explicit protocol does not detect the version on its
+// own). When the server will not say, it returns 0 and the call uses the
+// forms every version up to 19 accepts; the call itself then reports what
+// is wrong.
+func (c *Client) learnVersion(ctx context.Context) (int, error) {
+	if _, err := c.resolveProtocol(ctx); err != nil {
+		return 0, err
+	}
+	if m := c.major(); m > 0 {
+		return m, nil
+	}
+	m, err := c.versions.do(ctx, c.timeout, func(ctx context.Context) (int, error) {
+		if m := c.major(); m > 0 {
+			return m, nil
+		}
+		v, err := c.detectVersion(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return v.Major, nil
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, err
+		}
+		c.log.Debug("odoo version unknown; using the forms every version accepts", "error", c.redact(err.Error()))
+		return 0, nil
+	}
+	return m, nil
 }
 
 // aggregators returns the default aggregator of each field ("" for none),

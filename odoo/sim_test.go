@@ -443,3 +443,57 @@ func BenchmarkProtocols100Rows(b *testing.B) {
 		})
 	}
 }
+
+// TestSimulatorHasAccessAcrossVersions checks that HasAccess calls
+// has_access where Odoo has it (18 and later) and check_access_rights
+// before, learning the version itself when the protocol was set
+// explicitly, and that a restricted user's missing right is a false, not
+// an error.
+func TestSimulatorHasAccessAcrossVersions(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		major    int
+		protocol string
+		method   string
+	}{
+		{16, odoo.ProtocolXMLRPC, "check_access_rights"},
+		{17, odoo.ProtocolXMLRPC, "check_access_rights"},
+		{18, odoo.ProtocolXMLRPC, "has_access"},
+		{19, odoo.ProtocolXMLRPC, "has_access"},
+		{19, odoo.ProtocolJSON2, "has_access"},
+	} {
+		s := startSim(t, odootest.WithVersion(tt.major))
+		c := simClient(t, s, tt.protocol, nil)
+		ok, err := c.HasAccess(ctx, "res.partner", "write", nil)
+		if err != nil || !ok {
+			t.Errorf("HasAccess(res.partner, write) as admin on %d over %s = %v, %v; want true", tt.major, tt.protocol, ok, err)
+		}
+		calls := s.Calls()
+		if calls.Count("res.partner."+tt.method) != 1 || calls.Count("res.partner.check_access_rights")+calls.Count("res.partner.has_access") != 1 {
+			t.Errorf("on %d over %s: calls %v, want one res.partner.%s", tt.major, tt.protocol, calls.Calls, tt.method)
+		}
+		demo, err := odoo.New(odoo.Config{URL: s.URL(), DB: odootest.DB, Username: "demo", Password: odoo.NewSecret("demo"),
+			APIKey: odoo.NewSecret(odootest.DemoAPIKey), Protocol: tt.protocol})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(demo.Close)
+		if ok, err := demo.HasAccess(ctx, "hr.employee", "write", &odoo.CallOptions{Context: map[string]any{"lang": "en_US"}}); err != nil || ok {
+			t.Errorf("HasAccess(hr.employee, write) as demo on %d over %s = %v, %v; want false", tt.major, tt.protocol, ok, err)
+		}
+	}
+}
+
+// TestSimulatorReadGroupLearnsVersion checks that ReadGroup on a client
+// told to speak XML-RPC, which never detects the version on its own, still
+// calls formatted_read_group on 19 rather than the deprecated read_group.
+func TestSimulatorReadGroupLearnsVersion(t *testing.T) {
+	s := startSim(t, odootest.WithVersion(19))
+	c := simClient(t, s, odoo.ProtocolXMLRPC, nil)
+	if _, err := c.ReadGroup(context.Background(), "sale.order", nil, []string{"amount_total:sum"}, []string{"state"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, old := s.Calls().Count("sale.order.formatted_read_group"), s.Calls().Count("sale.order.read_group"); n != 1 || old != 0 {
+		t.Errorf("formatted_read_group calls %d, read_group calls %d; want 1 and 0", n, old)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/odoo-mcpd/odoo-mcpd/odoo"
 )
 
 // modelInfo is one row of ir.model.
@@ -42,6 +44,14 @@ func (st *state) call(ctx context.Context, model, method string, args []any, kwa
 		kwargs["context"] = octx
 	}
 	return st.odoo.ExecuteKW(ctx, model, method, args, kwargs)
+}
+
+// callOptions carries a call's Odoo context to the client's typed helpers.
+func callOptions(octx map[string]any) *odoo.CallOptions {
+	if len(octx) == 0 {
+		return nil
+	}
+	return &odoo.CallOptions{Context: octx}
 }
 
 // fieldsOf returns a model's fields from fields_get, cached per tenant.
@@ -186,25 +196,6 @@ func (t *Tenant) serverInfo(ctx context.Context, st *state) (*serverInfo, error)
 		}
 		return info, nil
 	})
-}
-
-// majorVersion returns the Odoo major version, asking Odoo once per
-// settings generation; 0 when Odoo does not say.
-func (t *Tenant) majorVersion(ctx context.Context, st *state) int {
-	if info, ok := st.info.peek(""); ok {
-		return info.Major
-	}
-	major, err := st.major.get("", func() (int, error) {
-		v, err := st.odoo.Version(ctx)
-		if err != nil {
-			return 0, err
-		}
-		return v.Major, nil
-	})
-	if err != nil {
-		return 0
-	}
-	return major
 }
 
 const genericInstructions = "This server gives access to an Odoo ERP database. Start with list_models or get_model_fields to learn the data model, then search_records / read_records to read and the write tools to change data. Domains use Odoo's list form, e.g. [[\"is_company\", \"=\", true]]."

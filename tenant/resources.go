@@ -185,7 +185,7 @@ func (t *Tenant) modelAccess(ctx context.Context, model string) (any, error) {
 	}
 	odooRights := map[string]any{}
 	for _, op := range []string{"read", "write", "create", "unlink"} {
-		v, err := st.call(ctx, model, "check_access_rights", []any{op}, map[string]any{"raise_exception": false}, st.pol.context)
+		v, err := st.odoo.HasAccess(ctx, model, op, callOptions(st.pol.context))
 		if err != nil {
 			return nil, err
 		}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -810,35 +809,25 @@ func TestSimExecuteMethodDomains(t *testing.T) {
 	}
 }
 
-// versionCounter counts Version calls on the real client.
-type versionCounter struct {
-	odooAPI
-	n *atomic.Int64
-}
-
-func (v versionCounter) Version(ctx context.Context) (*odoo.Version, error) {
-	v.n.Add(1)
-	return v.odooAPI.Version(ctx)
-}
-
+// TestSimVersionAskedOnce checks that the calls whose form depends on the
+// Odoo version (name_search, read_group, access rights) do not ask Odoo for
+// its version each time: initialize learns it, the client keeps it.
 func TestSimVersionAskedOnce(t *testing.T) {
-	sim := startSim(t)
-	var n atomic.Int64
-	h := newHarnessWith(t, simConfig(sim), func(cfg Config, o Options, obs func(string, string, time.Duration, error)) (odooAPI, error) {
-		c, err := newOdooClient(cfg, o, obs)
-		return versionCounter{c, &n}, err
-	})
-	// initialize read the server details; start from a cold cache.
-	h.tn.st.Load().info = newTTLCache[*serverInfo](time.Hour)
-	before := n.Load()
-	if before == 0 {
-		t.Fatal("initialize did not ask for the version")
+	s := newSimHarness(t, nil)
+	asked := func() int {
+		c := s.sim.Calls()
+		return c.Count("web.version_info") + c.Count("common.version")
+	}
+	if asked() != 1 {
+		t.Fatalf("initialize asked Odoo's version %d times, want 1", asked())
 	}
 	for i := 0; i < 3; i++ {
-		h.ok("name_search", map[string]any{"model": "res.partner", "text": "Deco"})
+		s.ok("name_search", map[string]any{"model": "res.partner", "text": "Deco"})
+		s.ok("aggregate_records", map[string]any{"model": "sale.order", "groupby": []any{"state"}})
+		s.ok("validate_before_execute", map[string]any{"model": "res.partner", "method": "write", "ids": []any{3}, "values": map[string]any{"phone": "1"}})
 	}
-	if got := n.Load() - before; got != 1 {
-		t.Errorf("three name_search calls asked Odoo's version %d times, want 1", got)
+	if n := asked(); n != 1 {
+		t.Errorf("after nine version-dependent tool calls Odoo's version was asked %d times, want 1", n)
 	}
 }
 

@@ -35,6 +35,11 @@ type Options struct {
 // implements it; unit tests may substitute their own.
 type odooAPI interface {
 	ExecuteKW(ctx context.Context, model, method string, args []any, kwargs map[string]any) (any, error)
+	// The calls whose method or arguments differ between Odoo versions go
+	// through the client's typed helpers, which own those differences.
+	NameSearch(ctx context.Context, model, name string, domain []any, limit int, o *odoo.CallOptions) ([]odoo.NameResult, error)
+	ReadGroup(ctx context.Context, model string, domain []any, fields, groupby []string, o *odoo.ReadGroupOptions) ([]map[string]any, error)
+	HasAccess(ctx context.Context, model, operation string, o *odoo.CallOptions) (bool, error)
 	Version(ctx context.Context) (*odoo.Version, error)
 	Authenticate(ctx context.Context) (int64, error)
 	UID() int64
@@ -105,7 +110,6 @@ type state struct {
 	visible *ttlCache[map[string]fieldMeta]
 	models  *ttlCache[[]modelInfo]
 	info    *ttlCache[*serverInfo]
-	major   *ttlCache[int]
 }
 
 // New builds a tenant from its config: the Odoo client and the MCP server
@@ -184,7 +188,6 @@ func (t *Tenant) buildState(cfg Config) (*state, error) {
 		visible: newTTLCache[map[string]fieldMeta](10 * time.Minute),
 		models:  newTTLCache[[]modelInfo](10 * time.Minute),
 		info:    newTTLCache[*serverInfo](10 * time.Minute),
-		major:   newTTLCache[int](time.Hour),
 	}, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/odoo-mcpd/odoo-mcpd/odoo"
 )
 
 func (t *Tenant) toolServerInfo(ctx context.Context, c *call) (any, error) {
@@ -380,25 +382,13 @@ func (t *Tenant) toolNameSearch(ctx context.Context, c *call) (any, error) {
 }
 
 func (t *Tenant) nameSearch(ctx context.Context, c *call, model, text string, domain []any, limit int, octx map[string]any) ([]map[string]any, error) {
-	domKey := "args"
-	if t.majorVersion(ctx, c.st) >= 19 {
-		domKey = "domain"
-	}
-	raw, err := c.st.call(ctx, model, "name_search", []any{}, map[string]any{"name": text, domKey: domain, "limit": limit}, octx)
+	res, err := c.st.odoo.NameSearch(ctx, model, text, domain, limit, callOptions(octx))
 	if err != nil {
 		return nil, err
 	}
-	l, ok := raw.([]any)
-	if !ok {
-		return nil, fmt.Errorf("name_search: Odoo answered %s, not a list", jsonKind(raw))
-	}
-	out := make([]map[string]any, 0, len(l))
-	for _, e := range l {
-		p, ok := e.([]any)
-		if !ok || len(p) != 2 {
-			return nil, fmt.Errorf("name_search: Odoo answered a list holding %s, not [id, name] pairs", jsonKind(e))
-		}
-		out = append(out, map[string]any{"id": p[0], "name": p[1]})
+	out := make([]map[string]any, len(res))
+	for i, r := range res {
+		out[i] = map[string]any{"id": r.ID, "name": r.Name}
 	}
 	return out, nil
 }
@@ -482,15 +472,8 @@ func (t *Tenant) toolAggregate(ctx context.Context, c *call) (any, error) {
 			fields = append(fields, name)
 		}
 	}
-	kw := map[string]any{"offset": offset, "limit": min(limit, c.st.pol.maxRecords), "lazy": false}
-	if order != "" {
-		kw["orderby"] = order
-	}
-	raw, err := c.st.call(ctx, model, "read_group", []any{domain, anyList(fields), anyList(groupby)}, kw, octx)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := rows(raw, "read_group")
+	recs, err := c.st.odoo.ReadGroup(ctx, model, domain, fields, groupby, &odoo.ReadGroupOptions{
+		Offset: offset, Limit: min(limit, c.st.pol.maxRecords), OrderBy: order, Context: octx})
 	if err != nil {
 		return nil, err
 	}

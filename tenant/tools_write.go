@@ -559,9 +559,9 @@ func (t *Tenant) toolValidate(ctx context.Context, c *call) (any, error) {
 	if op == "" {
 		op = "write"
 	}
-	if ok, err := c.st.call(ctx, model, "check_access_rights", []any{op}, map[string]any{"raise_exception": false}, c.st.pol.context); err != nil {
+	if ok, err := c.st.odoo.HasAccess(ctx, model, op, callOptions(c.st.pol.context)); err != nil {
 		warnings = append(warnings, "could not check access rights: "+describeError(err))
-	} else if b, isBool := ok.(bool); isBool && !b {
+	} else if !ok {
 		problems = append(problems, fmt.Sprintf("the Odoo user has no %s access to %s", op, model))
 	}
 	fs, err := c.fields(ctx, model)
