@@ -73,7 +73,20 @@ func describeOdooError(e *odoo.Error) string {
 	case odoo.KindTransport:
 		return fmt.Sprintf("Odoo could not be reached%s: %s", where, msg)
 	case odoo.KindProtocol:
-		return fmt.Sprintf("Odoo sent a reply that could not be read%s: %s", where, msg)
+		// A refusal at the HTTP level (often a proxy's, not Odoo's), a
+		// request the client would not send, or a reply it could not
+		// read: the error's own message says which.
+		if e.Code >= 400 && e.Code < 500 {
+			status := fmt.Sprintf("HTTP %d", e.Code)
+			if class != "" {
+				status += " " + class
+			}
+			return fmt.Sprintf("the request was refused at the HTTP level (%s, by Odoo or a proxy in front of it)%s: %s", status, where, msg)
+		}
+		if class != "" {
+			return fmt.Sprintf("Odoo %s%s: %s", class, where, msg)
+		}
+		return fmt.Sprintf("the Odoo call failed%s: %s", where, msg)
 	case odoo.KindUnavailable:
 		return "Odoo is temporarily unavailable after repeated failures; retry in a little while"
 	}

@@ -544,11 +544,48 @@ func TestSimErrorMapping(t *testing.T) {
 		s.sim.FailNext(3, odootest.FailProxy502)
 		s.fails("count_records", map[string]any{"model": "res.partner"}, "Odoo")
 	})
-	t.Run("protocol", func(t *testing.T) {
+	t.Run("protocol unreadable reply", func(t *testing.T) {
 		s := newSimHarness(t, nil)
 		s.ok("count_records", map[string]any{"model": "res.partner"})
 		s.sim.FailNext(3, odootest.FailGarbage)
-		s.fails("count_records", map[string]any{"model": "res.partner"}, "could not be read")
+		text := s.fails("count_records", map[string]any{"model": "res.partner"}, "the Odoo call failed (search_count res.partner): malformed XML-RPC reply")
+		if strings.Contains(text, "refused") {
+			t.Errorf("an unreadable reply is described as a refusal: %q", text)
+		}
+	})
+	t.Run("protocol refused by a proxy", func(t *testing.T) {
+		s := newSimHarness(t, nil)
+		s.ok("count_records", map[string]any{"model": "res.partner"})
+		before := s.count("res.partner.search_count")
+		s.sim.FailNext(1, odootest.FailProxy403)
+		text := s.fails("count_records", map[string]any{"model": "res.partner"}, "refused at the HTTP level (HTTP 403, by Odoo or a proxy in front of it) (search_count res.partner): HTTP 403 Forbidden from POST /xmlrpc/2/object")
+		if !strings.Contains(text, `"403 Forbidden"`) || strings.Contains(text, "could not be read") || strings.Contains(text, "<html") {
+			t.Errorf("proxy refusal = %q, want the page's title and no HTML", text)
+		}
+		if s.count("res.partner.search_count") != before {
+			t.Error("the refused request reached Odoo")
+		}
+		s.ok("count_records", map[string]any{"model": "res.partner"})
+	})
+	t.Run("protocol request not sent", func(t *testing.T) {
+		sim := odootest.New(odootest.WithVersion(19))
+		if err := sim.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(sim.Close)
+		cfg := simConfig(sim)
+		cfg.Protocol, cfg.APIKey, cfg.Methods = "json2", odoo.NewSecret(odootest.AdminAPIKey), []string{"action_confirm"}
+		h := newHarnessWith(t, cfg, newOdooClient)
+		// JSON-2 takes named arguments only, and action_confirm's second
+		// positional argument has no name the client knows.
+		text := h.fails("execute_method", map[string]any{"model": "sale.order", "method": "action_confirm", "args": []any{[]any{1}, "x"}},
+			"the Odoo call failed (action_confirm sale.order): JSON-2 takes named arguments only")
+		if strings.Contains(text, "could not be read") || strings.Contains(text, "refused") {
+			t.Errorf("a request the client would not send = %q", text)
+		}
+		if n := sim.Calls().Count("sale.order.action_confirm"); n != 0 {
+			t.Errorf("action_confirm reached Odoo %d times", n)
+		}
 	})
 	t.Run("no secret in output", func(t *testing.T) {
 		s := newSimHarness(t, func(c *Config) { c.Password = odoo.NewSecret("wrong-secret-pw") })

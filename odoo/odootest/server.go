@@ -47,6 +47,10 @@ const (
 	FailGarbage
 	// FailReset drops the connection without an answer (TCP reset).
 	FailReset
+	// FailProxy403 answers 403 with the HTML page an nginx proxy in front
+	// of Odoo gives when its rules refuse the request (a deny or
+	// allow-list rule, a WAF): Odoo never sees it.
+	FailProxy403
 )
 
 // String names the mode.
@@ -62,6 +66,8 @@ func (f FailMode) String() string {
 		return "garbage"
 	case FailReset:
 		return "reset"
+	case FailProxy403:
+		return "proxy-403"
 	}
 	return fmt.Sprintf("FailMode(%d)", int(f))
 }
@@ -405,6 +411,8 @@ func wait(ctx context.Context, d time.Duration) bool {
 
 const html502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n"
 
+const html403 = "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n"
+
 const html500 = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.</p>\n"
 
 const html404 = "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n"
@@ -428,6 +436,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = io.WriteString(w, html502)
+		return
+	case FailProxy403:
+		w.Header().Set("Server", "nginx/1.22.1")
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, html403)
 		return
 	case Fail500:
 		writeHTML(w, http.StatusInternalServerError, html500)

@@ -114,6 +114,11 @@ func TestFailureInjection(t *testing.T) {
 	if err != nil || resp.StatusCode != 502 || !bytes.Contains(b, []byte("502 Bad Gateway")) || resp.Header.Get("Content-Type") != "text/html" {
 		t.Errorf("proxy 502: %v %v %q", err, resp, b)
 	}
+	s.FailNext(1, FailProxy403)
+	resp, b, err = httpPost(ctx, url, body)
+	if err != nil || resp.StatusCode != 403 || !bytes.Contains(b, []byte("<title>403 Forbidden</title>")) || resp.Header.Get("Server") != "nginx/1.22.1" {
+		t.Errorf("proxy 403: %v %v %q", err, resp, b)
+	}
 	s.FailNext(1, Fail500)
 	resp, b, err = httpPost(ctx, url, body)
 	if err != nil || resp.StatusCode != 500 || !bytes.Contains(b, []byte("Internal Server Error")) {
