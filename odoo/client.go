@@ -103,15 +103,15 @@ type Client struct {
 	retries      int           // attempts for idempotent calls
 	retryBackoff time.Duration // first backoff; doubles each retry
 
-	uid      atomic.Int64
-	logins   flight[int64]
-	detects  flight[string]
-	versions flight[int]            // learnVersion's detection, shared by concurrent callers
-	proto    atomic.Pointer[string] // resolved protocol
-	version  atomic.Pointer[Version]
-	rpcID    atomic.Int64
-	isClosed atomic.Bool
-	aggCache sync.Map // model+"\x00"+field -> default aggregator ("" for none)
+	uid        atomic.Int64
+	logins     flight[int64]
+	detects    flight[string]
+	versions   flight[int]            // learnVersion's detection, shared by concurrent callers
+	proto      atomic.Pointer[string] // resolved protocol
+	version    atomic.Pointer[Version]
+	rpcID      atomic.Int64
+	isClosed   atomic.Bool
+	fieldCache sync.Map // model+"\x00"+field -> fieldInfo, for ReadGroup on 19
 }
 
 // New validates cfg and returns a Client. It does no network I/O.

@@ -277,18 +277,18 @@ func (c *Client) ReadGroup(ctx context.Context, model string, domain []any, fiel
 	if err != nil {
 		return nil, c.finish(model, "read_group", start, err)
 	}
-	aggs := map[string]string{}
+	info := map[string]fieldInfo{}
 	if major >= 19 {
 		gb := groupby
 		if o != nil && o.Lazy && len(gb) > 1 {
 			gb = gb[:1]
 		}
 		var err error
-		if aggs, err = c.aggregators(ctx, model, plainAggregates(fields, gb)); err != nil {
+		if info, err = c.fieldInfos(ctx, model, groupLookups(fields, gb)); err != nil {
 			return nil, c.finish(model, "read_group", start, err)
 		}
 	}
-	cl := readGroupCall(major, model, domain, fields, groupby, o, func(f string) string { return aggs[f] })
+	cl, shape := readGroupCall(major, model, domain, fields, groupby, o, func(f string) fieldInfo { return info[f] })
 	v, err := c.execute(ctx, cl)
 	if err != nil {
 		return nil, c.finish(model, cl.method, start, err)
@@ -298,8 +298,7 @@ func (c *Client) ReadGroup(ctx context.Context, model string, domain []any, fiel
 	if !ok {
 		return nil, shapeErr(model, cl.method, v, "a list of groups")
 	}
-	readGroupRows(cl.method, domainArg(domain), groupby, o != nil && o.Lazy, rows)
-	return rows, nil
+	return shape.rows(rows), nil
 }
 
 // HasAccess says whether the user's access rights (ACLs, not record rules)
@@ -363,14 +362,15 @@ func (c *Client) learnVersion(ctx context.Context) (int, error) {
 	return m, nil
 }
 
-// aggregators returns the default aggregator of each field ("" for none),
-// from fields_get, cached: a model's fields do not change under a client.
-func (c *Client) aggregators(ctx context.Context, model string, fields []string) (map[string]string, error) {
-	out := make(map[string]string, len(fields))
+// fieldInfos describes fields (type, default aggregator) from fields_get,
+// cached: a model's fields do not change under a client. A field fields_get
+// does not list gets the zero fieldInfo.
+func (c *Client) fieldInfos(ctx context.Context, model string, fields []string) (map[string]fieldInfo, error) {
+	out := make(map[string]fieldInfo, len(fields))
 	var missing []string
 	for _, f := range fields {
-		if a, ok := c.aggCache.Load(model + "\x00" + f); ok {
-			out[f] = a.(string)
+		if a, ok := c.fieldCache.Load(model + "\x00" + f); ok {
+			out[f] = a.(fieldInfo)
 		} else {
 			missing = append(missing, f)
 		}
@@ -378,14 +378,16 @@ func (c *Client) aggregators(ctx context.Context, model string, fields []string)
 	if len(missing) == 0 {
 		return out, nil
 	}
-	desc, err := c.FieldsGet(ctx, model, missing, []string{"aggregator"}, nil)
+	desc, err := c.FieldsGet(ctx, model, missing, []string{"type", "aggregator"}, nil)
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range missing {
-		a, _ := desc[f]["aggregator"].(string)
-		out[f] = a
-		c.aggCache.Store(model+"\x00"+f, a)
+		var fi fieldInfo
+		fi.typ, _ = desc[f]["type"].(string)
+		fi.aggregator, _ = desc[f]["aggregator"].(string)
+		out[f] = fi
+		c.fieldCache.Store(model+"\x00"+f, fi)
 	}
 	return out, nil
 }

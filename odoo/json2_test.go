@@ -397,20 +397,23 @@ func TestJSON2ReadGroupOn19(t *testing.T) {
 		t.Fatal(err)
 	}
 	// credit_limit takes its aggregator (sum) from fields_get; name has
-	// none and is left out, as read_group does.
-	rows, err := c.ReadGroup(context.Background(), "res.partner", nil, []string{"credit_limit", "name", "country_id"}, []string{"country_id"}, &ReadGroupOptions{Lazy: true})
+	// none and is left out, as read_group does. A lazy call names the
+	// groupbys left in __context.
+	rows, err := c.ReadGroup(context.Background(), "res.partner", nil, []string{"credit_limit", "name", "country_id"}, []string{"country_id", "name"}, &ReadGroupOptions{Lazy: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []map[string]any{
-		{"country_id": []any{int64(21), "Belgium"}, "country_id_count": int64(1), "credit_limit": 10.5, "__domain": []any{[]any{"country_id", "=", int64(21)}}},
-		{"country_id": []any{int64(233), "United States"}, "country_id_count": int64(2), "credit_limit": 4.5, "__domain": []any{[]any{"country_id", "=", int64(233)}}},
+		{"country_id": []any{int64(21), "Belgium"}, "country_id_count": int64(1), "credit_limit": 10.5, "__domain": []any{[]any{"country_id", "=", int64(21)}}, "__context": map[string]any{"group_by": []any{"name"}}},
+		{"country_id": []any{int64(233), "United States"}, "country_id_count": int64(2), "credit_limit": 4.5, "__domain": []any{[]any{"country_id", "=", int64(233)}}, "__context": map[string]any{"group_by": []any{"name"}}},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("ReadGroup() = %s, want %s", format(rows), format(want))
 	}
-	if got := s.lastBody("fields_get"); !reflect.DeepEqual(got["allfields"], []any{"credit_limit", "name"}) {
-		t.Errorf("fields_get body = %v, want the plain fields", got)
+	// The plain fields (for their aggregators) and the groupby without a
+	// granularity (a date needs one) are described.
+	if got := s.lastBody("fields_get"); !reflect.DeepEqual(got["allfields"], []any{"credit_limit", "name", "country_id"}) || !reflect.DeepEqual(got["attributes"], []any{"type", "aggregator"}) {
+		t.Errorf("fields_get body = %v, want the plain fields and the groupby, type and aggregator", got)
 	}
 	// The aggregators are cached: a second ReadGroup asks nothing more.
 	s.mu.Lock()

@@ -497,3 +497,85 @@ func TestSimulatorReadGroupLearnsVersion(t *testing.T) {
 		t.Errorf("formatted_read_group calls %d, read_group calls %d; want 1 and 0", n, old)
 	}
 }
+
+// TestSimulatorReadGroup19Converts checks that ReadGroup on Odoo 19 sends
+// formatted_read_group what it accepts, converted as 19's own read_group
+// converts: a date groupby without granularity groups by month and an
+// order on an aggregated field names its aggregate. The rows must be those
+// read_group gives on 18, key for key, over both protocols.
+func TestSimulatorReadGroup19Converts(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		fields  []string
+		groupby []string
+		o       odoo.ReadGroupOptions
+	}{
+		{"date groupby, order by an aggregate", []string{"amount_total:sum"}, []string{"date_order"}, odoo.ReadGroupOptions{Lazy: true, OrderBy: "amount_total desc"}},
+		{"plain field, order by it and the date", []string{"amount_total", "date_order"}, []string{"date_order"}, odoo.ReadGroupOptions{OrderBy: "amount_total asc, date_order desc"}},
+		{"count order, lazy over two groupbys", []string{"amount_untaxed:max"}, []string{"partner_id", "date_order:quarter"}, odoo.ReadGroupOptions{Lazy: true, OrderBy: "partner_id_count desc, partner_id"}},
+		{"two groupbys, one a date", []string{"amount_total:avg"}, []string{"state", "date_order"}, odoo.ReadGroupOptions{OrderBy: "__count desc, amount_total desc"}},
+		{"aliased aggregate", []string{"total:sum(amount_total)"}, []string{"partner_id"}, odoo.ReadGroupOptions{OrderBy: "total desc", Limit: 4}},
+	}
+	run := func(t *testing.T, major int, protocol string, fields, groupby []string, o odoo.ReadGroupOptions) []map[string]any {
+		s := startSim(t, odootest.WithVersion(major))
+		c := simClient(t, s, protocol, nil)
+		rows, err := c.ReadGroup(ctx, "sale.order", nil, fields, groupby, &o)
+		if err != nil {
+			t.Fatalf("ReadGroup() on %d over %s error = %v", major, protocol, err)
+		}
+		method := "sale.order.read_group"
+		if major >= 19 {
+			method = "sale.order.formatted_read_group"
+		}
+		if n := s.Calls().Count(method); n != 1 {
+			t.Errorf("%s calls on %d over %s = %d, want 1", method, major, protocol, n)
+		}
+		for _, r := range rows {
+			// Both say which records a group holds, in different
+			// (equivalent) domains.
+			if _, ok := r["__domain"].([]any); !ok {
+				t.Errorf("row on %d over %s has no __domain: %v", major, protocol, r)
+			}
+			delete(r, "__domain")
+		}
+		return rows
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			old := run(t, 18, odoo.ProtocolXMLRPC, tt.fields, tt.groupby, tt.o)
+			if len(old) < 2 {
+				t.Fatalf("read_group on 18 returned %d groups, want several", len(old))
+			}
+			for _, p := range []string{odoo.ProtocolXMLRPC, odoo.ProtocolJSON2} {
+				if got := run(t, 19, p, tt.fields, tt.groupby, tt.o); !reflect.DeepEqual(got, old) {
+					t.Errorf("ReadGroup() on 19 over %s =\n%v\nwant (18's read_group)\n%v", p, got, old)
+				}
+			}
+		})
+	}
+}
+
+// TestSimulatorFormattedReadGroupErrors checks that formatted_read_group
+// called directly with read_group's loose forms gets Odoo 19's ValueError,
+// the same typed error over both protocols.
+func TestSimulatorFormattedReadGroupErrors(t *testing.T) {
+	s := startSim(t, odootest.WithVersion(19))
+	ctx := context.Background()
+	for _, tt := range []struct {
+		kwargs map[string]any
+		want   string
+	}{
+		{map[string]any{"groupby": []any{"date_order"}, "aggregates": []any{"__count"}}, "Granularity not set on a date(time) field: 'date_order'"},
+		{map[string]any{"groupby": []any{"partner_id"}, "aggregates": []any{"amount_total:sum"}, "order": "amount_total desc"}, "Order term 'amount_total desc' is not a valid aggregate nor valid groupby"},
+	} {
+		for _, p := range []string{odoo.ProtocolXMLRPC, odoo.ProtocolJSON2} {
+			c := simClient(t, s, p, nil)
+			_, err := c.ExecuteKW(ctx, "sale.order", "formatted_read_group", []any{[]any{}}, tt.kwargs)
+			var oe *odoo.Error
+			if !errors.As(err, &oe) || oe.Kind != odoo.KindServer || oe.Class != "ValueError" || oe.Message != tt.want {
+				t.Errorf("formatted_read_group(%v) over %s error = %#v, want KindServer ValueError %q", tt.kwargs, p, err, tt.want)
+			}
+		}
+	}
+}

@@ -662,7 +662,7 @@ func mReadGroup(c *call) (any, *pyErr) {
 		return nil, err
 	}
 	orderby, _ := a["orderby"].(string)
-	return c.e.readGroup(c.m, a["domain"], fields, gb, off, lim, orderby, truthy(a["lazy"]))
+	return c.e.readGroup(c.m, a["domain"], fields, gb, off, lim, orderby, truthy(a["lazy"]), false)
 }
 
 var formattedReadGroupSpec = &methodSpec{model: true, access: "read", params: []param{reqP("domain"), optP("groupby", []any{}), optP("aggregates", []any{}), optP("having", []any{}), optP("offset", int64(0)), optP("limit", pyNone{}), optP("order", pyNone{})}, fn: func(c *call) (any, *pyErr) {
@@ -678,15 +678,8 @@ var formattedReadGroupSpec = &methodSpec{model: true, access: "read", params: []
 	if err != nil {
 		return nil, err
 	}
-	var fields []string
-	rename := map[string]string{}
-	for _, ag := range aggs {
-		if ag == "__count" {
-			continue
-		}
-		fname, fn, _ := strings.Cut(ag, ":")
-		fields = append(fields, fname+":"+fn)
-		rename[fname] = ag
+	for i, ag := range aggs {
+		aggs[i] = strings.Replace(ag, ":recordset", ":array_agg", 1)
 	}
 	off, err := intArg(a["offset"], 0)
 	if err != nil {
@@ -697,27 +690,10 @@ var formattedReadGroupSpec = &methodSpec{model: true, access: "read", params: []
 		return nil, err
 	}
 	order, _ := a["order"].(string)
-	rows, err := c.e.readGroup(c.m, a["domain"], fields, gb, off, lim, order, false)
-	if err != nil {
-		return nil, err
+	if order == "" {
+		order = strings.Join(gb, ", ")
 	}
-	for i, r := range rows {
-		d := r.(dict)
-		out := dict{}
-		for _, e := range d {
-			switch {
-			case e.K == "__domain":
-				out = append(out, kv{"__extra_domain", e.V})
-			case e.K == "__range":
-			case rename[e.K] != "":
-				out = append(out, kv{rename[e.K], e.V})
-			default:
-				out = append(out, e)
-			}
-		}
-		rows[i] = out
-	}
-	return rows, nil
+	return c.e.readGroup(c.m, a["domain"], aggs, gb, off, lim, order, false, true)
 }}
 
 func mCopy(c *call) (any, *pyErr) {

@@ -307,8 +307,12 @@ func (e *env) sortRecords(m *model, ids []int64, keys []orderKey) {
 	})
 }
 
-// readGroup implements read_group (Odoo 18 semantics, lazy or not).
-func (e *env) readGroup(m *model, domain any, fieldsArg []string, groupby []string, offset, limit int, orderby string, lazy bool) ([]any, *pyErr) {
+// readGroup implements read_group (Odoo 18 semantics, lazy or not) and,
+// with formatted set, Odoo 19's formatted_read_group, which is stricter:
+// fieldsArg is then its aggregates ("field:func" or "__count"), a date
+// groupby needs a granularity, every order term must be a groupby or an
+// aggregate ("amount_total:sum desc"), and rows take its shape.
+func (e *env) readGroup(m *model, domain any, fieldsArg []string, groupby []string, offset, limit int, orderby string, lazy, formatted bool) ([]any, *pyErr) {
 	ids, err := e.search(m, domain, 0, -1, "id", "search")
 	if err != nil {
 		return nil, err
@@ -342,17 +346,38 @@ func (e *env) readGroup(m *model, domain any, fieldsArg []string, groupby []stri
 				return nil, errValue(fmt.Sprintf("Granularity %s is not supported", pyRepr(gran)), "")
 			}
 		} else if f.typ == "date" || f.typ == "datetime" {
+			if formatted {
+				// Only the deprecated read_group defaults to months.
+				return nil, errValue(fmt.Sprintf("Granularity not set on a date(time) field: %s", pyRepr(g)), "")
+			}
 			gran = "month"
 		}
 		gbs = append(gbs, gbSpec{name: g, f: f, gran: gran})
 	}
 	type aggSpec struct {
 		key string
-		f   *field
+		f   *field // nil for __count
 		fn  string
 	}
 	var aggs []aggSpec
 	for _, spec := range fieldsArg {
+		if !formatted {
+			break
+		}
+		if spec == "__count" {
+			aggs = append(aggs, aggSpec{key: spec})
+			continue
+		}
+		f, fn, perr := m.aggregateSpec(spec)
+		if perr != nil {
+			return nil, perr
+		}
+		aggs = append(aggs, aggSpec{key: spec, f: f, fn: fn})
+	}
+	for _, spec := range fieldsArg {
+		if formatted {
+			break
+		}
 		spec = strings.TrimSpace(spec)
 		if spec == "__count" {
 			continue
@@ -389,6 +414,49 @@ func (e *env) readGroup(m *model, domain any, fieldsArg []string, groupby []stri
 			return nil, errValue(fmt.Sprintf("Invalid aggregation function %s.", pyRepr(fn)), "")
 		}
 		aggs = append(aggs, aggSpec{key: key, f: f, fn: fn})
+	}
+	// Order groups: read_group's orderby may name groupby fields,
+	// aggregates or __count loosely; formatted_read_group's order terms
+	// must each be a groupby as given or an aggregate spec.
+	type ordSpec struct {
+		key   string // read_group: as written
+		gb    int    // formatted: index of the groupby, or -1
+		agg   aggSpec
+		desc  bool
+		nulls string
+	}
+	var ords []ordSpec
+	for _, part := range strings.Split(orderby, ",") {
+		if !formatted {
+			w := strings.Fields(part)
+			if len(w) == 0 {
+				continue
+			}
+			ords = append(ords, ordSpec{key: w[0], desc: len(w) > 1 && strings.EqualFold(w[1], "desc")})
+			continue
+		}
+		if orderby == "" || len(gbs) == 0 {
+			break // _read_group orders only grouped queries
+		}
+		mt := groupOrderPart.FindStringSubmatch(part)
+		if mt == nil {
+			return nil, errValue(fmt.Sprintf("Invalid order %s for _read_group()", pyRepr(orderby)), "")
+		}
+		o := ordSpec{gb: -1, desc: strings.EqualFold(mt[2], "desc"), nulls: strings.ToLower(mt[3])}
+		for j, g := range gbs {
+			if g.name == mt[1] {
+				o.gb = j
+				break
+			}
+		}
+		if o.gb < 0 && mt[1] != "__count" {
+			f, fn, perr := m.aggregateSpec(mt[1])
+			if perr != nil {
+				return nil, errValue(fmt.Sprintf("Order term %s is not a valid aggregate nor valid groupby", pyRepr(part)), "")
+			}
+			o.agg = aggSpec{key: mt[1], f: f, fn: fn}
+		}
+		ords = append(ords, o)
 	}
 	type group struct {
 		keys []any
@@ -472,6 +540,30 @@ func (e *env) readGroup(m *model, domain any, fieldsArg []string, groupby []stri
 	rowGroup := map[int]*group{}
 	for i, gr := range rows {
 		d := dict{}
+		if formatted {
+			// Groupby values, the group's own domain, then the
+			// aggregates asked for: formatted_read_group's keys and
+			// order. A date group is [range start, label].
+			for j, g := range gbs {
+				v := gr.keys[j]
+				if r, ok := gr.rng.get(g.name); ok {
+					from, _ := r.(dict).get("from")
+					v = []any{from, v}
+				}
+				d = append(d, kv{g.name, v})
+			}
+			d = append(d, kv{"__extra_domain", andDomains(gr.dom, nil)})
+			for _, a := range aggs {
+				if a.f == nil {
+					d = append(d, kv{a.key, int64(len(gr.ids))})
+				} else {
+					d = append(d, kv{a.key, e.aggregate(m, gr.ids, a.f, a.fn)})
+				}
+			}
+			result = append(result, d)
+			rowGroup[i] = gr
+			continue
+		}
 		for j, g := range gbs {
 			d = append(d, kv{g.name, gr.keys[j]})
 		}
@@ -489,29 +581,44 @@ func (e *env) readGroup(m *model, domain any, fieldsArg []string, groupby []stri
 		result = append(result, d)
 		rowGroup[i] = gr
 	}
-	// Order groups: orderby may name groupby fields, aggregates or __count.
-	type ordSpec struct {
-		key  string
-		desc bool
-	}
-	var ords []ordSpec
-	for _, part := range strings.Split(orderby, ",") {
-		w := strings.Fields(part)
-		if len(w) == 0 {
-			continue
-		}
-		ords = append(ords, ordSpec{key: w[0], desc: len(w) > 1 && strings.EqualFold(w[1], "desc")})
-	}
 	idx := make([]int, len(result))
 	for i := range idx {
 		idx[i] = i
 	}
+	// Aggregates ordered by, per group: an order term need not be one of
+	// the aggregates asked for.
+	ordVals := make([][]any, len(rows))
+	if formatted {
+		for i, gr := range rows {
+			ordVals[i] = make([]any, len(ords))
+			for n, o := range ords {
+				switch {
+				case o.gb >= 0:
+				case o.agg.f == nil:
+					ordVals[i][n] = int64(len(gr.ids))
+				default:
+					ordVals[i][n] = e.aggregate(m, gr.ids, o.agg.f, o.agg.fn)
+				}
+			}
+		}
+	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		ra, rb := result[idx[a]], result[idx[b]]
 		ga, gb := rowGroup[idx[a]], rowGroup[idx[b]]
-		for _, o := range ords {
+		for n, o := range ords {
 			var c int
 			found := false
+			if formatted {
+				if o.gb >= 0 {
+					c = cmpSort(ga.sort[o.gb], gb.sort[o.gb], orderKey{desc: o.desc, nulls: o.nulls})
+				} else if c = compareValues(ordVals[idx[a]][n], ordVals[idx[b]][n]); o.desc {
+					c = -c
+				}
+				if c != 0 {
+					return c < 0
+				}
+				continue
+			}
 			for j, g := range gbs {
 				if g.name == o.key || g.f.name == o.key {
 					c = cmpSort(ga.sort[j], gb.sort[j], orderKey{desc: o.desc})
@@ -557,6 +664,32 @@ func (e *env) readGroup(m *model, domain any, fieldsArg []string, groupby []stri
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// groupOrderPart is one term of _read_group's order (Odoo's
+// regex_order_part_read_group, matched whole).
+var groupOrderPart = regexp.MustCompile(`(?i)^\s*([a-z0-9_]+(?:\.[\w.]+)?(?::[a-z_]+)?)(?:\s+(desc|asc))?(?:\s+(nulls first|nulls last))?\s*$`)
+
+// aggregateSpec checks an aggregate spec "field:func" as Odoo 19's
+// _read_group_select does, with its messages.
+func (m *model) aggregateSpec(spec string) (*field, string, *pyErr) {
+	fname, fn, _ := strings.Cut(spec, ":")
+	if strings.Contains(fname, ".") {
+		return nil, "", errValue(fmt.Sprintf("Invalid %s, this dot notation is not supported", pyRepr(spec)), "")
+	}
+	f := m.byName[fname]
+	if f == nil {
+		return nil, "", errValue(fmt.Sprintf("Invalid field %s on model %s for %s.", pyRepr(fname), pyRepr(m.name), pyRepr(spec)), "")
+	}
+	if fn == "" {
+		return nil, "", errValue(fmt.Sprintf("Aggregate method is mandatory for %s", pyRepr(fname)), "")
+	}
+	switch fn {
+	case "sum", "avg", "min", "max", "count", "count_distinct", "bool_and", "bool_or", "array_agg":
+	default:
+		return nil, "", errValue(fmt.Sprintf("Invalid aggregate method %s for %s.", pyRepr(fn), pyRepr(spec)), "")
+	}
+	return f, fn, nil
 }
 
 // andDomains combines a group's leaves with the caller's domain in prefix form.
