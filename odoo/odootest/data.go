@@ -184,6 +184,12 @@ func seedDemo(db *database) {
 		s.db.model("res.users").recs[uid].v["login_date"] = s.datetime(1)
 	}
 	db.passwords = map[int64]string{2: "admin", 6: "demo", 7: "portal"}
+	// API keys: admin's without expiry; a non-admin user's must expire.
+	db.apiKeyRecs = map[string]int64{}
+	s.t = s.t.Add(time.Second)
+	db.apiKeyRecs[AdminAPIKey] = s.mk("res.users.apikeys", 0, dict{{"name", "Integrations"}, {"user_id", int64(AdminUID)}})
+	db.apiKeyRecs[DemoAPIKey] = s.mk("res.users.apikeys", 0, dict{{"name", "Reporting"}, {"user_id", int64(DemoUID)},
+		{"expiration_date", seedTime.AddDate(0, 3, 0).Format("2006-01-02 15:04:05")}})
 
 	// Products.
 	for _, c := range []dict{{{"name", "All"}}, {{"name", "Saleable"}, {"parent_id", int64(1)}}, {{"name", "Expenses"}, {"parent_id", int64(1)}},

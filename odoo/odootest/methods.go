@@ -450,7 +450,7 @@ func describeField(db *database, m *model, f *field, attrs []string) dict {
 		all = append(all, kv{"relation_field", f.relField})
 	}
 	all = append(all, kv{"required", f.required})
-	all = append(all, kv{"searchable", f.store || f.name == "id" || f.x2many() || f.compute != nil})
+	all = append(all, kv{"searchable", f.store || f.name == "id" || f.x2many() || (f.compute != nil && f.inverse == nil)})
 	if f.typ == "selection" {
 		sel := make([]any, len(f.selection))
 		for i, p := range f.selection {

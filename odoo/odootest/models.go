@@ -615,6 +615,14 @@ func buildSchema(db *database) {
 			return int64(0)
 		})),
 		fSel("notification_type", "Notification", "email=Handle by Emails;inbox=Handle in Odoo", req, deflt("email")),
+		// Write-only: the compute always gives '', the inverse hashes
+		// into a column the ORM never reads back.
+		fChar("password", "Password", computed(emptyPassword), inverse(setPassword(false)),
+			help("Keep empty if you don't want the user to be able to connect on the system."), func(f *field) { f.emptyString = true }),
+		fChar("new_password", "Set Password", computed(emptyPassword), inverse(setPassword(true)),
+			help("Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again."),
+			func(f *field) { f.emptyString = true }),
+		fO2M("api_key_ids", "API Keys", "res.users.apikeys", "user_id"),
 	)
 	users.beforeCreate = func(e *env, m *model, vals dict) (dict, *pyErr) {
 		if _, ok := vals.get("partner_id"); ok {
@@ -655,6 +663,19 @@ func buildSchema(db *database) {
 		return str(r, "login")
 	}
 	add(users.finish())
+
+	// _auto = False (the key hash lives in a column the ORM does not
+	// map), so no create_uid/write_uid/write_date; the key itself is no
+	// field at all.
+	keys := newModel("res.users.apikeys", "Users API Keys")
+	keys.noLogAccess = true
+	keys.add(fChar("name", "Description", req, ro),
+		fM2O("user_id", "User", "res.users", req, ro),
+		fChar("scope", "Scope", ro),
+		fDatetime("create_date", "Creation Date", ro),
+		fDatetime("expiration_date", "Expiration Date", ro),
+	)
+	add(keys.finish())
 
 	pcat := newModel("product.category", "Product Category")
 	pcat.order = "complete_name"
@@ -1362,4 +1383,29 @@ func leaveModel() *model {
 		}
 	}
 	return m.finish()
+}
+
+func emptyPassword(*database, *model, *record) any { return "" }
+
+// setPassword is the inverse of res.users' password (and, with isNew,
+// new_password, which skips empty values and refuses the caller's own:
+// that goes through the change password wizard).
+func setPassword(isNew bool) func(e *env, m *model, r *record, v any) *pyErr {
+	return func(e *env, m *model, r *record, v any) *pyErr {
+		pw, _ := v.(string)
+		if isNew {
+			if pw == "" {
+				return nil
+			}
+			if r.id == e.uid {
+				return errUser("Please use the change password wizard (in User Preferences or User menu) to change your own password.")
+			}
+		}
+		if pw == "" {
+			delete(e.db.passwords, r.id)
+		} else {
+			e.db.passwords[r.id] = pw
+		}
+		return nil
+	}
 }

@@ -31,6 +31,12 @@ type field struct {
 	aggregator string
 	// index keeps an inverse index on a non-many2one field (mail.message.res_id).
 	index bool
+	// emptyString: the compute sets '' rather than False, so read gives ''
+	// (res.users.password).
+	emptyString bool
+	// inverse stores a value written to a computed field (Odoo's inverse=);
+	// such a field is writable but, with no search method, not searchable.
+	inverse func(e *env, m *model, r *record, v any) *pyErr
 }
 
 func (f *field) indexed() bool { return (f.typ == "many2one" || f.index) && f.store }
@@ -70,6 +76,7 @@ type model struct {
 	fields       []*field
 	byName       map[string]*field
 	transient    bool
+	noLogAccess  bool // _log_access = False: no create_uid/write_uid/write_date
 	thread       bool // inherits mail.thread: message_post works
 	// methods are model-specific public methods beyond the generic ORM ones.
 	methods map[string]methodFunc
@@ -148,6 +155,9 @@ func defFn(fn func(db *database, m *model, uid int64) any) fopt {
 	return func(f *field) { f.def = fn }
 }
 func aggregator(a string) fopt { return func(f *field) { f.aggregator = a } }
+func inverse(fn func(e *env, m *model, r *record, v any) *pyErr) fopt {
+	return func(f *field) { f.inverse = fn; f.readonly = false }
+}
 
 func mk(name, typ, str string, opts []fopt) *field {
 	f := &field{name: name, typ: typ, str: str, store: true}
@@ -223,6 +233,9 @@ func threadFields() []*field {
 // finish appends magic fields not already declared and indexes the model.
 func (m *model) finish() *model {
 	for _, f := range magicFields() {
+		if m.noLogAccess && logAccess[f.name] && f.name != "id" && f.name != "display_name" && f.name != "create_date" {
+			continue
+		}
 		if _, ok := m.byName[f.name]; !ok {
 			m.add(f)
 		}

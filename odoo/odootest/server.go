@@ -238,7 +238,16 @@ func (s *Server) AddAPIKey(login, key string) error {
 	if uid == 0 {
 		return fmt.Errorf("odootest: no user with login %q", login)
 	}
+	s.db.revokeAPIKey(key)
 	s.db.apiKeys[key] = uid
+	// The res.users.apikeys row users see in api_key_ids; the key is no
+	// field of it.
+	id, perr := (&env{db: s.db, uid: 1, ctx: dict{}}).create(s.db.model("res.users.apikeys"), dict{{"name", "API key"}, {"user_id", uid}})
+	if perr != nil {
+		delete(s.db.apiKeys, key)
+		return fmt.Errorf("odootest: storing the key of %q: %s", login, perr.msg)
+	}
+	s.db.apiKeyRecs[key] = id
 	return nil
 }
 
@@ -246,7 +255,15 @@ func (s *Server) AddAPIKey(login, key string) error {
 func (s *Server) RevokeAPIKey(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.db.apiKeys, key)
+	s.db.revokeAPIKey(key)
+}
+
+func (db *database) revokeAPIKey(key string) {
+	delete(db.apiKeys, key)
+	if id, ok := db.apiKeyRecs[key]; ok {
+		db.model("res.users.apikeys").remove(id)
+		delete(db.apiKeyRecs, key)
+	}
 }
 
 func isAPIKey(k string) bool {

@@ -20,6 +20,7 @@ type database struct {
 
 	passwords  map[int64]string
 	apiKeys    map[string]int64 // key -> uid
+	apiKeyRecs map[string]int64 // key -> res.users.apikeys id
 	restricted map[int64]bool
 }
 
@@ -213,7 +214,7 @@ func (db *database) readValue(m *model, r *record, f *field, classic bool, binSi
 		return s
 	}
 	s, _ := v.(string)
-	if s == "" {
+	if s == "" && !f.emptyString {
 		return false
 	}
 	return s
@@ -582,6 +583,11 @@ func (e *env) create(m *model, vals dict) (int64, *pyErr) {
 				v, ok = f.def(e.db, m, e.uid), true
 			}
 		}
+		if ok && f.inverse != nil {
+			ff, vv := f, v
+			post = append(post, func() *pyErr { return ff.inverse(e, m, r, vv) })
+			continue
+		}
 		if !ok || f.compute != nil {
 			continue
 		}
@@ -856,8 +862,13 @@ func (e *env) write(m *model, ids []int64, vals dict) *pyErr {
 		ops []x2op
 	}
 	var changes []change
+	var inverses []change
 	for _, kvp := range vals {
 		f := m.byName[kvp.K]
+		if f.inverse != nil {
+			inverses = append(inverses, change{f: f, v: kvp.V})
+			continue
+		}
 		if logAccess[f.name] || f.compute != nil {
 			continue
 		}
@@ -894,6 +905,21 @@ func (e *env) write(m *model, ids []int64, vals dict) *pyErr {
 		}
 	}
 	snapshots := map[int64]map[string]any{}
+	var passwords map[int64]string
+	if len(inverses) > 0 {
+		// Inverses store outside the record (res.users passwords): a
+		// failed write restores them too, as the rollback would.
+		passwords = make(map[int64]string, len(e.db.passwords))
+		for k, v := range e.db.passwords {
+			passwords[k] = v
+		}
+	}
+	rollback := func() {
+		e.restore(m, snapshots)
+		if passwords != nil {
+			e.db.passwords = passwords
+		}
+	}
 	for _, id := range ids {
 		r := m.recs[id]
 		snap := make(map[string]any, len(r.v))
@@ -904,7 +930,7 @@ func (e *env) write(m *model, ids []int64, vals dict) *pyErr {
 		for _, c := range changes {
 			if c.ops != nil {
 				if err := e.applyX2Many(m, r, c.f, c.ops); err != nil {
-					e.restore(m, snapshots)
+					rollback()
 					return err
 				}
 				continue
@@ -915,6 +941,12 @@ func (e *env) write(m *model, ids []int64, vals dict) *pyErr {
 				r.v[c.f.name] = c.v
 			}
 		}
+		for _, c := range inverses {
+			if err := c.f.inverse(e, m, r, c.v); err != nil {
+				rollback()
+				return err
+			}
+		}
 		r.v["write_uid"] = e.uid
 		r.v["write_date"] = e.db.stamp()
 		if m.onChange != nil {
@@ -922,7 +954,7 @@ func (e *env) write(m *model, ids []int64, vals dict) *pyErr {
 		}
 		if m.check != nil {
 			if err := m.check(e.db, m, r); err != nil {
-				e.restore(m, snapshots)
+				rollback()
 				return err
 			}
 		}
