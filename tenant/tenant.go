@@ -254,10 +254,23 @@ func (t *Tenant) Start(ctx context.Context) {
 	}()
 }
 
+// probeSlots bounds the logins running at once in the process. A daemon
+// starting a thousand tenants otherwise opened a thousand connections and
+// ran a thousand logins at the same moment, and the memory that burst took
+// stayed with the process.
+var probeSlots = make(chan struct{}, 32)
+
 // probeTimeout bounds the background login.
 const probeTimeout = 30 * time.Second
 
 func (t *Tenant) probe(ctx context.Context) {
+	// The wait for a slot is not part of the login's time limit.
+	select {
+	case probeSlots <- struct{}{}:
+		defer func() { <-probeSlots }()
+	case <-ctx.Done():
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	st := t.st.Load()
