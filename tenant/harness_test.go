@@ -62,10 +62,16 @@ type harnessOpt func(*clientOpts)
 
 type clientOpts struct {
 	elicit client.ElicitationHandler
+	clock  *clock
 }
 
 func withElicitation(h client.ElicitationHandler) harnessOpt {
 	return func(o *clientOpts) { o.elicit = h }
+}
+
+// withClock gives the tenant a time source before any call runs.
+func withClock(c clock) harnessOpt {
+	return func(o *clientOpts) { o.clock = &c }
 }
 
 // newHarnessWith builds a tenant over the given factory and connects an
@@ -85,6 +91,9 @@ func newHarnessWith(t testing.TB, cfg Config, factory backendFactory, opts ...ha
 		t.Fatalf("New: %v", err)
 	}
 	t.Cleanup(func() { _ = tn.Close() })
+	if co.clock != nil {
+		tn.clock = *co.clock
+	}
 	h.tn = tn
 	var copts []client.ClientOption
 	if co.elicit != nil {

@@ -83,6 +83,11 @@ type Tenant struct {
 	subs    *subscriptions
 
 	st atomic.Pointer[state]
+	// rotated is closed, and replaced, when Update brings a new generation
+	// of credentials, and closed for good by Close: calls waiting for new
+	// credentials wait on it.
+	rotated atomic.Pointer[chan struct{}]
+	clock   clock
 
 	mu        sync.Mutex // serializes Update, Start and Close
 	writeOn   bool       // write tools currently registered
@@ -102,7 +107,7 @@ type state struct {
 
 	cfg    Config
 	pol    *policy
-	odoo   odooAPI
+	odoo   *backend
 	fields *ttlCache[map[string]fieldMeta]
 	// visible is fields with the policy's hidden fields taken out; every
 	// call looks fields up, and filtering hundreds of them each time was
@@ -125,8 +130,10 @@ func newTenant(cfg Config, opts Options, factory backendFactory) (*Tenant, error
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	t := &Tenant{name: cfg.Name, opts: opts, log: opts.Logger, factory: factory, stats: newStats(), subs: newSubscriptions()}
-	st, err := t.buildState(cfg)
+	t := &Tenant{name: cfg.Name, opts: opts, log: opts.Logger, factory: factory, stats: newStats(), subs: newSubscriptions(), clock: realClock}
+	rotated := make(chan struct{})
+	t.rotated.Store(&rotated)
+	st, err := t.buildState(cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +171,9 @@ func newTenant(cfg Config, opts Options, factory backendFactory) (*Tenant, error
 	return t, nil
 }
 
-func (t *Tenant) buildState(cfg Config) (*state, error) {
+// buildState builds the state for cfg; old is the state it replaces, nil
+// for the first.
+func (t *Tenant) buildState(cfg Config, old *state) (*state, error) {
 	pol, err := newPolicy(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("tenant %s: %w", cfg.Name, err)
@@ -183,7 +192,7 @@ func (t *Tenant) buildState(cfg Config) (*state, error) {
 	return &state{
 		cfg:     cfg,
 		pol:     pol,
-		odoo:    client,
+		odoo:    t.newBackend(cfg, client, old),
 		fields:  newTTLCache[map[string]fieldMeta](10 * time.Minute),
 		visible: newTTLCache[map[string]fieldMeta](10 * time.Minute),
 		models:  newTTLCache[[]modelInfo](10 * time.Minute),
@@ -204,7 +213,10 @@ func (t *Tenant) MCPServer() *server.MCPServer { return t.srv }
 // Update applies new settings for the same tenant in place: a new Odoo
 // client and policy are swapped in, and the write tools are added or
 // removed when read_only changed. Open MCP sessions keep working; a call
-// already running finishes under the settings it started with.
+// already running finishes under the settings it started with, except that
+// a call Odoo refuses on the old credentials is tried once on the new ones.
+// When only the password or API key changed, the previous credentials stay
+// in use until Odoo accepts the new ones, for a bounded time (rotate.go).
 func (t *Tenant) Update(cfg Config) error {
 	if cfg.Name != t.name {
 		return fmt.Errorf("tenant %s: update names another tenant (%q)", t.name, cfg.Name)
@@ -214,11 +226,18 @@ func (t *Tenant) Update(cfg Config) error {
 	if t.closed {
 		return fmt.Errorf("tenant %s: closed", t.name)
 	}
-	st, err := t.buildState(cfg)
+	st, err := t.buildState(cfg, t.st.Load())
 	if err != nil {
 		return err
 	}
 	old := t.st.Swap(st)
+	if st.odoo.own.gen != old.odoo.own.gen {
+		next := make(chan struct{})
+		close(*t.rotated.Swap(&next))
+		if st.odoo.prev != nil {
+			t.log.Info("credentials changed; the previous ones stay in use until Odoo accepts the new ones", "grace", rotationGrace.String())
+		}
+	}
 	if !st.pol.readOnly && !t.writeOn {
 		t.srv.AddTools(t.toolsFor(true)...)
 		t.writeOn = true
@@ -279,6 +298,11 @@ func (t *Tenant) probe(ctx context.Context) {
 		return // superseded by an Update, or closed
 	}
 	if !res.OK {
+		if st.odoo.inGrace(t.clock.now()) {
+			t.log.Warn("odoo refused the new credentials; calls go on with the previous ones until it accepts them",
+				"err", res.Error, "until", st.odoo.graceUntil.Format(time.RFC3339))
+			return
+		}
 		t.log.Warn("odoo login failed", "err", res.Error)
 		return
 	}
@@ -291,19 +315,23 @@ func (t *Tenant) probe(ctx context.Context) {
 }
 
 // login asks Odoo for its version and logs in, always on the wire (never
-// from a cache), and records the outcome in the tenant's state.
+// from a cache), and records the outcome in the tenant's state. It tries
+// the configured credentials only, never the previous ones, so it says
+// whether those work.
 func (t *Tenant) login(ctx context.Context, st *state) ctlapi.CheckResult {
 	res := ctlapi.CheckResult{Tenant: t.name}
 	start := time.Now()
-	v, err := st.odoo.Version(ctx)
+	own := st.odoo.own
+	v, err := own.client.Version(ctx)
 	if err == nil {
 		res.OdooVersion = v.ServerVersion
 		var uid int64
-		uid, err = st.odoo.Authenticate(ctx)
+		uid, err = own.client.Authenticate(ctx)
 		res.UID = uid
+		t.note(own, err)
 	}
 	res.RoundTrip = ctlapi.Duration(time.Since(start))
-	res.Protocol = st.odoo.Protocol()
+	res.Protocol = own.client.Protocol()
 	if err != nil {
 		res.Error = describeError(err)
 		t.stats.setState("degraded")
@@ -334,6 +362,9 @@ func (t *Tenant) Close() error {
 	t.closed = true
 	t.stats.setState("stopping")
 	cancel, done := t.cancel, t.startDone
+	// Calls waiting for new credentials give up now rather than hold the
+	// state's retirement for the rest of their wait.
+	close(*t.rotated.Load())
 	t.mu.Unlock()
 	if cancel != nil {
 		cancel()
@@ -363,7 +394,7 @@ func (st *state) retire() {
 	st.mu.Lock()
 	st.retired = true
 	st.mu.Unlock()
-	st.odoo.Close()
+	st.odoo.release()
 }
 
 // ttlCache holds values per key for a while. Values are computed outside
