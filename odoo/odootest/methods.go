@@ -214,6 +214,18 @@ func intArg(v any, dflt int) (int, *pyErr) {
 	return 0, errType(fmt.Sprintf("an integer is required (got type %s)", pyTypeName(v)))
 }
 
+// window reads the offset and limit arguments of the search and
+// read_group family: no offset is 0, no limit is -1 (all).
+func window(a map[string]any) (off, lim int, err *pyErr) {
+	if off, err = intArg(a["offset"], 0); err != nil {
+		return 0, 0, err
+	}
+	if lim, err = intArg(a["limit"], -1); err != nil {
+		return 0, 0, err
+	}
+	return off, lim, nil
+}
+
 func strArg(v any) string {
 	s, _ := v.(string)
 	return s
@@ -279,11 +291,7 @@ func mSearch(c *call) (any, *pyErr) {
 	if err != nil {
 		return nil, err
 	}
-	off, err := intArg(a["offset"], 0)
-	if err != nil {
-		return nil, err
-	}
-	lim, err := intArg(a["limit"], -1)
+	off, lim, err := window(a)
 	if err != nil {
 		return nil, err
 	}
@@ -303,11 +311,7 @@ func mSearchRead(c *call) (any, *pyErr) {
 	if err != nil {
 		return nil, err
 	}
-	off, err := intArg(a["offset"], 0)
-	if err != nil {
-		return nil, err
-	}
-	lim, err := intArg(a["limit"], -1)
+	off, lim, err := window(a)
 	if err != nil {
 		return nil, err
 	}
@@ -333,11 +337,7 @@ func mSearchFetch(c *call) (any, *pyErr) {
 	if _, err := c.e.resolveFields(c.m, fields, framesRead); err != nil {
 		return nil, err
 	}
-	off, err := intArg(a["offset"], 0)
-	if err != nil {
-		return nil, err
-	}
-	lim, err := intArg(a["limit"], -1)
+	off, lim, err := window(a)
 	if err != nil {
 		return nil, err
 	}
@@ -653,11 +653,7 @@ func mReadGroup(c *call) (any, *pyErr) {
 	if err != nil {
 		return nil, err
 	}
-	off, err := intArg(a["offset"], 0)
-	if err != nil {
-		return nil, err
-	}
-	lim, err := intArg(a["limit"], -1)
+	off, lim, err := window(a)
 	if err != nil {
 		return nil, err
 	}
@@ -681,11 +677,7 @@ var formattedReadGroupSpec = &methodSpec{model: true, access: "read", params: []
 	for i, ag := range aggs {
 		aggs[i] = strings.Replace(ag, ":recordset", ":array_agg", 1)
 	}
-	off, err := intArg(a["offset"], 0)
-	if err != nil {
-		return nil, err
-	}
-	lim, err := intArg(a["limit"], -1)
+	off, lim, err := window(a)
 	if err != nil {
 		return nil, err
 	}
@@ -708,22 +700,7 @@ func mCopy(c *call) (any, *pyErr) {
 		if r == nil {
 			return nil, errMissingRecs(c.m, []int64{id}, c.e.uid)
 		}
-		vals := dict{}
-		for _, f := range c.m.fields {
-			if logAccess[f.name] || f.compute != nil || !f.store || f.typ == "one2many" {
-				continue
-			}
-			v, ok := r.v[f.name]
-			if !ok {
-				continue
-			}
-			switch x := v.(type) {
-			case []int64:
-				vals = append(vals, kv{f.name, idsToAny(x)})
-			default:
-				vals = append(vals, kv{f.name, x})
-			}
-		}
+		vals := copyVals(c.m, r)
 		if s, ok := r.v["name"].(string); ok && (c.m.name == "res.partner" || c.m.name == "product.product" || c.m.name == "project.project" || c.m.name == "crm.lead") {
 			vals.set("name", s+" (copy)")
 		}
@@ -755,20 +732,7 @@ func mCopy(c *call) (any, *pyErr) {
 			}
 			cm := c.e.db.model(f.relation)
 			for _, lid := range cm.inverse(f.relField, id) {
-				lr := cm.recs[lid]
-				lv := dict{}
-				for _, lf := range cm.fields {
-					if logAccess[lf.name] || lf.compute != nil || !lf.store || lf.typ == "one2many" {
-						continue
-					}
-					if v, ok := lr.v[lf.name]; ok {
-						if ids, isIDs := v.([]int64); isIDs {
-							lv = append(lv, kv{lf.name, idsToAny(ids)})
-						} else {
-							lv = append(lv, kv{lf.name, v})
-						}
-					}
-				}
+				lv := copyVals(cm, cm.recs[lid])
 				lv.set(f.relField, nid)
 				if _, err := c.e.create(cm, lv); err != nil {
 					return nil, err
@@ -782,6 +746,27 @@ func mCopy(c *call) (any, *pyErr) {
 		return out[0], nil
 	}
 	return idsResult(out), nil
+}
+
+// copyVals is what copy() carries over from a record: its stored,
+// non-computed columns except the log-access ones and one2many (owned
+// lines are copied on their own).
+func copyVals(m *model, r *record) dict {
+	vals := dict{}
+	for _, f := range m.fields {
+		if logAccess[f.name] || f.compute != nil || !f.store || f.typ == "one2many" {
+			continue
+		}
+		v, ok := r.v[f.name]
+		if !ok {
+			continue
+		}
+		if ids, isIDs := v.([]int64); isIDs {
+			v = idsToAny(ids)
+		}
+		vals = append(vals, kv{f.name, v})
+	}
+	return vals
 }
 
 func mDefaultGet(c *call) (any, *pyErr) {
@@ -839,14 +824,23 @@ func mNameCreate(c *call) (any, *pyErr) {
 
 var validOps = map[string]bool{"read": true, "write": true, "create": true, "unlink": true}
 
+// accessOp reads the operation argument the access checks share.
+func accessOp(a map[string]any) (string, *pyErr) {
+	op := strArg(a["operation"])
+	if !validOps[op] {
+		return "", errValue(fmt.Sprintf("Invalid access mode %s", pyRepr(op)), "")
+	}
+	return op, nil
+}
+
 func mCheckAccessRights(c *call) (any, *pyErr) {
 	a, _, err := c.bind("check_access_rights")
 	if err != nil {
 		return nil, err
 	}
-	op := strArg(a["operation"])
-	if !validOps[op] {
-		return nil, errValue(fmt.Sprintf("Invalid access mode %s", pyRepr(op)), "")
+	op, err := accessOp(a)
+	if err != nil {
+		return nil, err
 	}
 	denied := c.e.srv.denied(c.e.db, c.e.uid, c.m, op)
 	if truthy(a["raise_exception"]) {
@@ -867,9 +861,9 @@ func mHasAccess(c *call) (any, *pyErr) {
 	if err != nil {
 		return nil, err
 	}
-	op := strArg(a["operation"])
-	if !validOps[op] {
-		return nil, errValue(fmt.Sprintf("Invalid access mode %s", pyRepr(op)), "")
+	op, err := accessOp(a)
+	if err != nil {
+		return nil, err
 	}
 	return c.e.srv.denied(c.e.db, c.e.uid, c.m, op) == nil, nil
 }
@@ -879,9 +873,9 @@ func mCheckAccess(c *call) (any, *pyErr) {
 	if err != nil {
 		return nil, err
 	}
-	op := strArg(a["operation"])
-	if !validOps[op] {
-		return nil, errValue(fmt.Sprintf("Invalid access mode %s", pyRepr(op)), "")
+	op, err := accessOp(a)
+	if err != nil {
+		return nil, err
 	}
 	if d := c.e.srv.denied(c.e.db, c.e.uid, c.m, op); d != nil {
 		return nil, d
