@@ -431,28 +431,8 @@ func partnerModel() *model {
 		}
 		return n
 	})
-	comp("total_invoiced", func(db *database, _ *model, r *record) any {
-		mv := db.model("account.move")
-		t := 0.0
-		for _, id := range mv.inv["partner_id"][r.id] {
-			mr := mv.recs[id]
-			if str(mr, "move_type") == "out_invoice" && str(mr, "state") == "posted" {
-				t += f64(mr, "amount_total")
-			}
-		}
-		return round2(t)
-	})
-	comp("credit", func(db *database, _ *model, r *record) any {
-		mv := db.model("account.move")
-		t := 0.0
-		for _, id := range mv.inv["partner_id"][r.id] {
-			mr := mv.recs[id]
-			if str(mr, "move_type") == "out_invoice" && str(mr, "state") == "posted" {
-				t += f64(mr, "amount_residual")
-			}
-		}
-		return round2(t)
-	})
+	comp("total_invoiced", sumPostedInvoices("amount_total"))
+	comp("credit", sumPostedInvoices("amount_residual"))
 	comp("currency_id", func(*database, *model, *record) any { return int64(1) })
 	comp("has_message", func(db *database, m *model, r *record) any {
 		ids, _ := computeMessageIDs(db, m, r).([]int64)
@@ -507,6 +487,21 @@ func partnerModel() *model {
 		}
 	}
 	return m.finish()
+}
+
+// sumPostedInvoices adds up amount over a partner's posted customer invoices.
+func sumPostedInvoices(amount string) func(db *database, m *model, r *record) any {
+	return func(db *database, _ *model, r *record) any {
+		mv := db.model("account.move")
+		t := 0.0
+		for _, id := range mv.inv["partner_id"][r.id] {
+			mr := mv.recs[id]
+			if str(mr, "move_type") == "out_invoice" && str(mr, "state") == "posted" {
+				t += f64(mr, amount)
+			}
+		}
+		return round2(t)
+	}
 }
 
 func truthyV(v any) bool { return truthy(v) }
@@ -869,16 +864,7 @@ func saleOrderModel() *model {
 		if str(r, "name") == "New" || str(r, "name") == "/" {
 			r.v["name"] = fmt.Sprintf("S%05d", r.id)
 		}
-		lm := db.model("sale.order.line")
-		var untaxed, tax float64
-		for _, id := range lm.inv["order_id"][r.id] {
-			l := lm.recs[id]
-			untaxed += f64(l, "price_subtotal")
-			tax += f64(l, "price_tax")
-		}
-		r.v["amount_untaxed"] = round2(untaxed)
-		r.v["amount_tax"] = round2(tax)
-		r.v["amount_total"] = round2(untaxed + tax)
+		sumLines(db, r, "sale.order.line", "order_id")
 		switch str(r, "state") {
 		case "sale":
 			if str(r, "invoice_status") == "" || str(r, "invoice_status") == "no" {
@@ -902,6 +888,33 @@ func saleOrderModel() *model {
 		return nil
 	}
 	return m.finish()
+}
+
+// sumLines sets a document's untaxed, tax and total amounts from its lines
+// and returns the total.
+func sumLines(db *database, r *record, lineModel, docField string) float64 {
+	lm := db.model(lineModel)
+	var untaxed, tax float64
+	for _, id := range lm.inv[docField][r.id] {
+		l := lm.recs[id]
+		untaxed += f64(l, "price_subtotal")
+		tax += f64(l, "price_tax")
+	}
+	total := round2(untaxed + tax)
+	r.v["amount_untaxed"] = round2(untaxed)
+	r.v["amount_tax"] = round2(tax)
+	r.v["amount_total"] = total
+	return total
+}
+
+// linePrice gives a line without a unit price its product's priceField.
+func linePrice(db *database, r *record, priceField string) {
+	if _, ok := r.v["price_unit"]; ok {
+		return
+	}
+	if p := db.model("product.product").recs[i64(r, "product_id")]; p != nil {
+		r.v["price_unit"] = f64(p, priceField)
+	}
 }
 
 // lineTotals computes subtotal, tax and total for a document line (15% tax when taxed).
@@ -957,11 +970,7 @@ func saleLineModel() *model {
 	m.byName["discount"].aggregator = "avg"
 	m.onChange = func(db *database, m *model, r *record) {
 		lineDefaults(db, r, "product_id")
-		if _, ok := r.v["price_unit"]; !ok {
-			if p := db.model("product.product").recs[i64(r, "product_id")]; p != nil {
-				r.v["price_unit"] = f64(p, "list_price")
-			}
-		}
+		linePrice(db, r, "list_price")
 		lineTotals(r, "product_uom_qty")
 	}
 	m.displayName = func(db *database, _ *model, r *record) string {
@@ -1007,16 +1016,7 @@ func purchaseModel() *model {
 		if str(r, "name") == "New" || str(r, "name") == "/" {
 			r.v["name"] = fmt.Sprintf("P%05d", r.id)
 		}
-		lm := db.model("purchase.order.line")
-		var untaxed, tax float64
-		for _, id := range lm.inv["order_id"][r.id] {
-			l := lm.recs[id]
-			untaxed += f64(l, "price_subtotal")
-			tax += f64(l, "price_tax")
-		}
-		r.v["amount_untaxed"] = round2(untaxed)
-		r.v["amount_tax"] = round2(tax)
-		r.v["amount_total"] = round2(untaxed + tax)
+		sumLines(db, r, "purchase.order.line", "order_id")
 		if str(r, "state") == "purchase" && str(r, "date_approve") == "" {
 			r.v["date_approve"] = db.stamp()
 		}
@@ -1049,11 +1049,7 @@ func purchaseLineModel() *model {
 	m.byName["price_unit"].aggregator = "avg"
 	m.onChange = func(db *database, m *model, r *record) {
 		lineDefaults(db, r, "product_id")
-		if _, ok := r.v["price_unit"]; !ok {
-			if p := db.model("product.product").recs[i64(r, "product_id")]; p != nil {
-				r.v["price_unit"] = f64(p, "standard_price")
-			}
-		}
+		linePrice(db, r, "standard_price")
 		if o := db.model("purchase.order").recs[i64(r, "order_id")]; o != nil {
 			m.setM2O(r, "partner_id", i64(o, "partner_id"))
 		}
@@ -1094,17 +1090,7 @@ func moveModel() *model {
 	m.byName["payment_state"].readonly = false
 	m.byName["move_type"].readonly = false
 	m.onChange = func(db *database, m *model, r *record) {
-		lm := db.model("account.move.line")
-		var untaxed, tax float64
-		for _, id := range lm.inv["move_id"][r.id] {
-			l := lm.recs[id]
-			untaxed += f64(l, "price_subtotal")
-			tax += f64(l, "price_tax")
-		}
-		r.v["amount_untaxed"] = round2(untaxed)
-		r.v["amount_tax"] = round2(tax)
-		total := round2(untaxed + tax)
-		r.v["amount_total"] = total
+		total := sumLines(db, r, "account.move.line", "move_id")
 		switch str(r, "payment_state") {
 		case "paid", "in_payment", "reversed":
 			r.v["amount_residual"] = 0.0
@@ -1113,11 +1099,7 @@ func moveModel() *model {
 				r.v["amount_residual"] = round2(total / 2)
 			}
 		default:
-			if str(r, "state") == "posted" {
-				r.v["amount_residual"] = total
-			} else {
-				r.v["amount_residual"] = total
-			}
+			r.v["amount_residual"] = total
 		}
 	}
 	m.beforeUnlink = func(db *database, m *model, r *record) *pyErr {
@@ -1160,11 +1142,7 @@ func moveLineModel() *model {
 		if str(r, "name") == "" {
 			lineDefaults(db, r, "product_id")
 		}
-		if _, ok := r.v["price_unit"]; !ok {
-			if p := db.model("product.product").recs[i64(r, "product_id")]; p != nil {
-				r.v["price_unit"] = f64(p, "list_price")
-			}
-		}
+		linePrice(db, r, "list_price")
 		lineTotals(r, "quantity")
 	}
 	return m.finish()
