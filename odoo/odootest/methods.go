@@ -1020,6 +1020,8 @@ func scalarOrEmpty(v any) any {
 	return v
 }
 
+// joinIDs writes ids as the inside of a Python tuple, as a recordset's
+// repr shows them: "7," for one.
 func joinIDs(ids []int64) string {
 	parts := make([]string, len(ids))
 	for i, id := range ids {

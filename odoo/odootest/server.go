@@ -449,16 +449,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch s.nextFail() {
 	case FailProxy502:
-		w.Header().Set("Server", "nginx/1.22.1")
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = io.WriteString(w, html502)
+		writeProxyHTML(w, http.StatusBadGateway, html502)
 		return
 	case FailProxy403:
-		w.Header().Set("Server", "nginx/1.22.1")
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = io.WriteString(w, html403)
+		writeProxyHTML(w, http.StatusForbidden, html403)
 		return
 	case Fail500:
 		writeHTML(w, http.StatusInternalServerError, html500)
@@ -514,6 +508,15 @@ func hijackReset(w http.ResponseWriter) {
 func writeHTML(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Server", serverHeader)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// writeProxyHTML answers as the nginx in front of Odoo does when it
+// refuses a request or loses the upstream.
+func writeProxyHTML(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Server", "nginx/1.22.1")
+	w.Header().Set("Content-Type", "text/html")
 	w.WriteHeader(status)
 	_, _ = io.WriteString(w, body)
 }

@@ -830,15 +830,7 @@ func removeID(s []int64, id int64) []int64 {
 
 // errMissingRecs is the MissingError write and friends raise (rec x21).
 func errMissingRecs(m *model, ids []int64, uid int64) *pyErr {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = strconv.FormatInt(id, 10)
-	}
-	tuple := strings.Join(parts, ", ")
-	if len(ids) == 1 {
-		tuple += ","
-	}
-	return errMissing(fmt.Sprintf("Record does not exist or has been deleted.\n(Record: %s(%s), User: %d)", m.name, tuple, uid))
+	return errMissing(fmt.Sprintf("Record does not exist or has been deleted.\n(Record: %s(%s), User: %d)", m.name, joinIDs(ids), uid))
 }
 
 // write updates existing records; all-or-nothing.

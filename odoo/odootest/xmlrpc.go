@@ -480,21 +480,9 @@ func encodeValue(b *bytes.Buffer, v any) error {
 		writeEscaped(b, x)
 		b.WriteString("</string></value>\n")
 	case []any:
-		b.WriteString("<value><array><data>\n")
-		for _, e := range x {
-			if err := encodeValue(b, e); err != nil {
-				return err
-			}
-		}
-		b.WriteString("</data></array></value>\n")
+		return encodeArray(b, x)
 	case []int64:
-		b.WriteString("<value><array><data>\n")
-		for _, e := range x {
-			if err := encodeValue(b, e); err != nil {
-				return err
-			}
-		}
-		b.WriteString("</data></array></value>\n")
+		return encodeArray(b, x)
 	case dict:
 		b.WriteString("<value><struct>\n")
 		for _, e := range x {
@@ -510,6 +498,18 @@ func encodeValue(b *bytes.Buffer, v any) error {
 	default:
 		return &pyErr{class: "TypeError", msg: fmt.Sprintf("cannot marshal %T objects", v), frames: framesDumps}
 	}
+	return nil
+}
+
+// encodeArray marshals a list, whether of any values or of record ids.
+func encodeArray[T any](b *bytes.Buffer, xs []T) error {
+	b.WriteString("<value><array><data>\n")
+	for _, e := range xs {
+		if err := encodeValue(b, e); err != nil {
+			return err
+		}
+	}
+	b.WriteString("</data></array></value>\n")
 	return nil
 }
 
