@@ -16,7 +16,7 @@ import (
 // succeeds it yields exactly what kolo's Unmarshal plus fixValue would;
 // FuzzDecodeResponse checks that.
 func fastDecode(body []byte) (v any, ok bool) {
-	d := fastDec{b: body}
+	d := fastDec{scan{b: body}}
 	d.ws()
 	// Only the declarations Odoo writes; encoding/xml rejects other
 	// encodings and versions, and the two decoders must agree.
@@ -46,12 +46,7 @@ func fastDecode(body []byte) (v any, ok bool) {
 	return v, true
 }
 
-type fastDec struct {
-	b    []byte
-	i    int
-	keys map[string]string // interned struct keys: rows repeat them
-	size int               // members in the last struct: sizes the next map
-}
+type fastDec struct{ scan }
 
 func (d *fastDec) ws() {
 	for d.i < len(d.b) {
@@ -62,15 +57,6 @@ func (d *fastDec) ws() {
 			return
 		}
 	}
-}
-
-// lit consumes s when the input continues with it.
-func (d *fastDec) lit(s string) bool {
-	if len(d.b)-d.i >= len(s) && string(d.b[d.i:d.i+len(s)]) == s {
-		d.i += len(s)
-		return true
-	}
-	return false
 }
 
 // value decodes <value>...</value> at the cursor (after whitespace).
@@ -187,15 +173,7 @@ func (d *fastDec) text(close string, keys map[string]string) (string, bool) {
 	if amp {
 		return unescape(raw)
 	}
-	if keys != nil {
-		if s, ok := keys[string(raw)]; ok {
-			return s, true
-		}
-		s := string(raw)
-		keys[s] = s
-		return s, true
-	}
-	return string(raw), true
+	return plainString(raw, keys), true
 }
 
 func validXMLUTF8(b []byte) bool {
@@ -286,10 +264,7 @@ func (d *fastDec) array(depth int) (any, bool) {
 }
 
 func (d *fastDec) strct(depth int) (any, bool) {
-	if d.keys == nil {
-		d.keys = make(map[string]string, 16)
-	}
-	out := make(map[string]any, d.size)
+	out := d.newMap()
 	for {
 		d.ws()
 		if d.lit("</struct>") {

@@ -13,7 +13,7 @@ import (
 // it return ok=false and decodeJSONValue's encoding/json path, the
 // reference, decides; FuzzDecodeJSON2 checks the two agree.
 func fastJSON(b []byte) (v any, ok bool) {
-	d := jsonDec{b: b}
+	d := jsonDec{scan{b: b}}
 	d.ws()
 	v, ok = d.value(0)
 	if !ok {
@@ -23,12 +23,7 @@ func fastJSON(b []byte) (v any, ok bool) {
 	return v, d.i == len(d.b)
 }
 
-type jsonDec struct {
-	b    []byte
-	i    int
-	keys map[string]string // interned object keys: rows repeat them
-	size int               // members in the last object: sizes the next map
-}
+type jsonDec struct{ scan }
 
 func (d *jsonDec) ws() {
 	for d.i < len(d.b) {
@@ -39,14 +34,6 @@ func (d *jsonDec) ws() {
 			return
 		}
 	}
-}
-
-func (d *jsonDec) lit(s string) bool {
-	if len(d.b)-d.i >= len(s) && string(d.b[d.i:d.i+len(s)]) == s {
-		d.i += len(s)
-		return true
-	}
-	return false
 }
 
 func (d *jsonDec) value(depth int) (any, bool) {
@@ -74,10 +61,7 @@ func (d *jsonDec) value(depth int) (any, bool) {
 
 func (d *jsonDec) object(depth int) (any, bool) {
 	d.i++ // {
-	if d.keys == nil {
-		d.keys = make(map[string]string, 16)
-	}
-	out := make(map[string]any, d.size)
+	out := d.newMap()
 	d.ws()
 	if d.lit("}") {
 		return out, true
@@ -148,15 +132,7 @@ func (d *jsonDec) str(keys map[string]string) (any, bool) {
 			raw := d.b[start:d.i]
 			d.i++
 			if plain {
-				if keys != nil {
-					if s, ok := keys[string(raw)]; ok {
-						return s, true
-					}
-					s := string(raw)
-					keys[s] = s
-					return s, true
-				}
-				return string(raw), true
+				return plainString(raw, keys), true
 			}
 			return unquoteJSON(raw)
 		case c == '\\':
