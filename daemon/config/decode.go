@@ -239,6 +239,21 @@ func (l *loader) str(e entry) (string, bool) {
 	return s, ok
 }
 
+// setStr stores a string setting in dst once check (which returns the
+// normalized value or an error message) accepts it.
+func (l *loader) setStr(e entry, dst *string, check func(string) (string, string)) {
+	s, ok := l.str(e)
+	if !ok {
+		return
+	}
+	n, msg := check(s)
+	if msg != "" {
+		l.errorf(e, "%s", msg)
+		return
+	}
+	*dst = n
+}
+
 func (l *loader) boolean(e entry) (bool, bool) {
 	b, ok := e.val.(bool)
 	if !ok {

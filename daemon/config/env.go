@@ -37,6 +37,18 @@ func FromEnv(env func(string) string) (f *File, ok bool, err error) {
 	}
 	var probs []Problem
 	bad := func(key, msg string) { probs = append(probs, Problem{File: envSource, Key: key, Msg: msg}) }
+	// set stores the variable key in dst when it is set and check accepts it.
+	set := func(key string, dst *string, check func(string) (string, string)) {
+		v := env(key)
+		if v == "" {
+			return
+		}
+		if n, msg := check(v); msg != "" {
+			bad(key, msg)
+		} else {
+			*dst = n
+		}
+	}
 	var missing []string
 	for _, k := range seedRequired {
 		if env(k) == "" {
@@ -49,27 +61,9 @@ func FromEnv(env func(string) string) (f *File, ok bool, err error) {
 
 	c := defaultTenant()
 	c.Name = "default"
-	if v := env("ODOO_URL"); v != "" {
-		if u, msg := checkOdooURL(v); msg != "" {
-			bad("ODOO_URL", msg)
-		} else {
-			c.URL = u
-		}
-	}
-	if v := env("ODOO_DB"); v != "" {
-		if db, msg := checkDB(v); msg != "" {
-			bad("ODOO_DB", msg)
-		} else {
-			c.DB = db
-		}
-	}
-	if v := env("ODOO_USERNAME"); v != "" {
-		if u, msg := checkUsername(v); msg != "" {
-			bad("ODOO_USERNAME", msg)
-		} else {
-			c.Username = u
-		}
-	}
+	set("ODOO_URL", &c.URL, checkOdooURL)
+	set("ODOO_DB", &c.DB, checkDB)
+	set("ODOO_USERNAME", &c.Username, checkUsername)
 	c.Password = odoo.NewSecret(env("ODOO_PASSWORD"))
 	c.APIKey = odoo.NewSecret(env("ODOO_API_KEY"))
 	finishTenant(&c)
@@ -106,20 +100,8 @@ func FromEnv(env func(string) string) (f *File, ok bool, err error) {
 		d.HTTPListen = net.JoinHostPort(dh, dp)
 		d.SSEListen = net.JoinHostPort(sh, sp)
 	}
-	if v := env("MCP_HTTP_PATH"); v != "" {
-		if p, msg := checkEndpointPath(v); msg != "" {
-			bad("MCP_HTTP_PATH", msg)
-		} else {
-			d.HTTPPath = p
-		}
-	}
-	if v := env("MCP_SSE_PATH"); v != "" {
-		if p, msg := checkEndpointPath(v); msg != "" {
-			bad("MCP_SSE_PATH", msg)
-		} else {
-			d.SSEPath = p
-		}
-	}
+	set("MCP_HTTP_PATH", &d.HTTPPath, checkEndpointPath)
+	set("MCP_SSE_PATH", &d.SSEPath, checkEndpointPath)
 	if len(probs) > 0 {
 		return nil, true, &Error{Problems: probs}
 	}

@@ -95,32 +95,20 @@ var daemonKeys = []string{
 }
 
 func (l *loader) daemon(t *table, d *Daemon) {
-	setStr := func(e entry, dst *string, check func(string) (string, string)) {
-		s, ok := l.str(e)
-		if !ok {
-			return
-		}
-		n, msg := check(s)
-		if msg != "" {
-			l.errorf(e, "%s", msg)
-			return
-		}
-		*dst = n
-	}
 	for _, e := range t.entries {
 		switch e.name {
 		case "http_listen":
-			setStr(e, &d.HTTPListen, checkListen)
+			l.setStr(e, &d.HTTPListen, checkListen)
 		case "sse_listen":
-			setStr(e, &d.SSEListen, checkListen)
+			l.setStr(e, &d.SSEListen, checkListen)
 		case "http_path":
-			setStr(e, &d.HTTPPath, checkEndpointPath)
+			l.setStr(e, &d.HTTPPath, checkEndpointPath)
 		case "sse_path":
-			setStr(e, &d.SSEPath, checkEndpointPath)
+			l.setStr(e, &d.SSEPath, checkEndpointPath)
 		case "control_socket":
-			setStr(e, &d.ControlSocket, checkSocketPath)
+			l.setStr(e, &d.ControlSocket, checkSocketPath)
 		case "control_group":
-			setStr(e, &d.ControlGroup, func(s string) (string, string) {
+			l.setStr(e, &d.ControlGroup, func(s string) (string, string) {
 				if !groupNameRE.MatchString(s) {
 					return "", "must be a group name or numeric gid, got " + strconv.Quote(s)
 				}
@@ -137,7 +125,7 @@ func (l *loader) daemon(t *table, d *Daemon) {
 				d.LogFormat = s
 			}
 		case "audit_file":
-			setStr(e, &d.AuditFile, checkAbsPath)
+			l.setStr(e, &d.AuditFile, checkAbsPath)
 		case "drain_timeout":
 			if v, ok := l.duration(e, 0, time.Hour); ok {
 				d.DrainTimeout = v
@@ -147,11 +135,11 @@ func (l *loader) daemon(t *table, d *Daemon) {
 				d.ShutdownTimeout = v
 			}
 		case "tls_cert":
-			setStr(e, &d.TLSCert, l.readableFile)
+			l.setStr(e, &d.TLSCert, l.readableFile)
 		case "tls_key":
-			setStr(e, &d.TLSKey, l.readableFile)
+			l.setStr(e, &d.TLSKey, l.readableFile)
 		case "tls_client_ca":
-			setStr(e, &d.TLSClientCA, l.readableFile)
+			l.setStr(e, &d.TLSClientCA, l.readableFile)
 		case "allowed_hosts":
 			if v, ok := l.strList(e, checkAllowedHost); ok {
 				d.AllowedHosts = v
@@ -252,18 +240,6 @@ var perTenantKeys = []string{
 
 func (l *loader) tenantTable(t *table, b *tenantBuild, isDefaults bool) {
 	c := &b.cfg
-	setStr := func(e entry, dst *string, check func(string) (string, string)) {
-		s, ok := l.str(e)
-		if !ok {
-			return
-		}
-		n, msg := check(s)
-		if msg != "" {
-			l.errorf(e, "%s", msg)
-			return
-		}
-		*dst = n
-	}
 	for _, e := range t.entries {
 		if isDefaults && containsStr(perTenantKeys, e.name) {
 			l.errorf(e, "is set per tenant, not in [defaults]; move it to each [tenants.NAME] table")
@@ -271,11 +247,11 @@ func (l *loader) tenantTable(t *table, b *tenantBuild, isDefaults bool) {
 		}
 		switch e.name {
 		case "url":
-			setStr(e, &c.URL, checkOdooURL)
+			l.setStr(e, &c.URL, checkOdooURL)
 		case "db":
-			setStr(e, &c.DB, checkDB)
+			l.setStr(e, &c.DB, checkDB)
 		case "username":
-			setStr(e, &c.Username, checkUsername)
+			l.setStr(e, &c.Username, checkUsername)
 		case "password":
 			b.password.inline = l.secretRef(e)
 		case "password_file":
