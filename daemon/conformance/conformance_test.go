@@ -3,10 +3,12 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +68,67 @@ func TestConformance(t *testing.T) {
 	}
 	if err != nil {
 		t.Fatalf("run conformance suite: %v", err)
+	}
+	checkResults(t, out)
+}
+
+// mustPass are the scenarios that apply to a real server. Besides the
+// suite's own verdict, each must have written its results, with no
+// failure or warning among them, so a suite that skipped a scenario
+// cannot pass for one that ran.
+var mustPass = []string{
+	"server-initialize", "logging-set-level", "ping", "completion-complete",
+	"tools-list", "server-sse-polling", "server-sse-multiple-streams",
+	"resources-list", "resources-subscribe", "resources-unsubscribe",
+	"prompts-list", "dns-rebinding-protection",
+}
+
+// infoOnly are scenarios whose checks may all be informational: the
+// server answered with JSON where the scenario looks at SSE event streams.
+var infoOnly = map[string]bool{"server-sse-polling": true}
+
+// checkResults reads the checks.json each scenario wrote under
+// dir/server-NAME-TIMESTAMP/.
+func checkResults(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range mustPass {
+		var found string
+		for _, e := range entries {
+			if rest, ok := strings.CutPrefix(e.Name(), "server-"+name+"-"); ok && len(rest) > 0 && rest[0] >= '0' && rest[0] <= '9' {
+				found = filepath.Join(dir, e.Name(), "checks.json")
+			}
+		}
+		if found == "" {
+			t.Errorf("scenario %s wrote no results", name)
+			continue
+		}
+		b, err := os.ReadFile(found)
+		if err != nil {
+			t.Errorf("scenario %s: %v", name, err)
+			continue
+		}
+		var checks []struct {
+			ID, Status, ErrorMessage string
+		}
+		if err := json.Unmarshal(b, &checks); err != nil {
+			t.Errorf("scenario %s: checks.json: %v", name, err)
+			continue
+		}
+		success := 0
+		for _, c := range checks {
+			switch c.Status {
+			case "SUCCESS":
+				success++
+			case "FAILURE", "WARNING":
+				t.Errorf("scenario %s: check %s: %s %s", name, c.ID, c.Status, c.ErrorMessage)
+			}
+		}
+		if len(checks) == 0 || (success == 0 && !infoOnly[name]) {
+			t.Errorf("scenario %s: %d checks, %d successful; want at least one success", name, len(checks), success)
+		}
 	}
 }
