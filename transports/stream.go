@@ -450,44 +450,38 @@ func (s *streamSession) SetProtocolVersion(v string) {
 
 // RequestElicitation implements server.SessionWithElicitation.
 func (s *streamSession) RequestElicitation(ctx context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
-	raw, err := s.call(ctx, string(mcp.MethodElicitationCreate), req.Params)
-	if err != nil {
-		return nil, err
-	}
-	var res mcp.ElicitationResult
-	if err := json.Unmarshal(raw, &res); err != nil {
-		return nil, fmt.Errorf("elicitation result: %w", err)
-	}
-	return &res, nil
+	return callFor[mcp.ElicitationResult](ctx, s, string(mcp.MethodElicitationCreate), req.Params, "elicitation")
 }
 
 // RequestSampling implements server.SessionWithSampling.
 func (s *streamSession) RequestSampling(ctx context.Context, req mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
-	raw, err := s.call(ctx, string(mcp.MethodSamplingCreateMessage), req.CreateMessageParams)
+	res, err := callFor[mcp.CreateMessageResult](ctx, s, string(mcp.MethodSamplingCreateMessage), req.CreateMessageParams, "sampling")
 	if err != nil {
 		return nil, err
-	}
-	var res mcp.CreateMessageResult
-	if err := json.Unmarshal(raw, &res); err != nil {
-		return nil, fmt.Errorf("sampling result: %w", err)
 	}
 	content, err := mcp.ParseSamplingContent(res.Content)
 	if err != nil {
 		return nil, fmt.Errorf("sampling result content: %w", err)
 	}
 	res.Content = content
-	return &res, nil
+	return res, nil
 }
 
 // ListRoots implements server.SessionWithRoots.
 func (s *streamSession) ListRoots(ctx context.Context, req mcp.ListRootsRequest) (*mcp.ListRootsResult, error) {
-	raw, err := s.call(ctx, string(mcp.MethodListRoots), nil)
+	return callFor[mcp.ListRootsResult](ctx, s, string(mcp.MethodListRoots), nil, "roots")
+}
+
+// callFor sends a request to the client and decodes its result as T; what
+// names the result in errors.
+func callFor[T any](ctx context.Context, s *streamSession, method string, params any, what string) (*T, error) {
+	raw, err := s.call(ctx, method, params)
 	if err != nil {
 		return nil, err
 	}
-	var res mcp.ListRootsResult
+	var res T
 	if err := json.Unmarshal(raw, &res); err != nil {
-		return nil, fmt.Errorf("roots result: %w", err)
+		return nil, fmt.Errorf("%s result: %w", what, err)
 	}
 	return &res, nil
 }
