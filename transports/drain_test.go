@@ -3,7 +3,6 @@ package transports
 import (
 	"context"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +23,32 @@ func probe503(t *testing.T, ctx context.Context, do func() int) {
 	t.Fatal("handler never started refusing requests")
 }
 
+// status is a probe for probe503: the status req gets.
+func status(t *testing.T, req *http.Request) int {
+	t.Helper()
+	resp := do(t, req)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// closeWhileInFlight calls closeFn while a call is held in flight, waits
+// until the handler refuses new requests (probe), then releases the call.
+// The call must still get want, and Close must return nil.
+func closeWhileInFlight(t *testing.T, ctx context.Context, closeFn func(context.Context) error, probe func() int,
+	release chan struct{}, answer <-chan string, want string) {
+	t.Helper()
+	closed := make(chan error, 1)
+	go func() { closed <- closeFn(ctx) }()
+	probe503(t, ctx, probe)
+	close(release)
+	if got := <-answer; got != want {
+		t.Errorf("call in flight during Close = %q, want %s", got, want)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close = %v", err)
+	}
+}
+
 func TestSSECloseLetsCallsFinish(t *testing.T) {
 	ctx := testCtx(t)
 	ts, s := startSSE(t, SSEOptions{}, AccessPolicy{})
@@ -39,23 +64,10 @@ func TestSSECloseLetsCallsFinish(t *testing.T) {
 	go func() { answer <- callTextErr(ctx, c, "wait", map[string]any{"gate": name}) }()
 	<-g.entered
 
-	closed := make(chan error, 1)
-	go func() { closed <- s.Close(ctx) }()
-	probe503(t, ctx, func() int {
-		resp, err := http.Get(ts.URL + "/acme/sse")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	})
-	close(g.release)
-	if got := <-answer; got != "released" {
-		t.Errorf("call in flight during Close = %q, want released", got)
-	}
-	if err := <-closed; err != nil {
-		t.Errorf("Close = %v", err)
-	}
+	closeWhileInFlight(t, ctx, s.Close, func() int {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/acme/sse", nil)
+		return status(t, req)
+	}, g.release, answer, "released")
 	if n := s.ActiveSessions(); n != 0 {
 		t.Errorf("ActiveSessions() after Close = %d", n)
 	}
@@ -72,25 +84,8 @@ func TestStreamableCloseLetsCallsFinish(t *testing.T) {
 	go func() { answer <- callTextErr(ctx, c, "wait", map[string]any{"gate": name}) }()
 	<-g.entered
 
-	closed := make(chan error, 1)
-	go func() { closed <- st.Close(ctx) }()
-	probe503(t, ctx, func() int {
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/acme/mcp", strings.NewReader(initBody))
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	})
-	close(g.release)
-	if got := <-answer; got != "released" {
-		t.Errorf("call in flight during Close = %q, want released", got)
-	}
-	if err := <-closed; err != nil {
-		t.Errorf("Close = %v", err)
-	}
+	closeWhileInFlight(t, ctx, st.Close, func() int { return status(t, postInit(ts.URL+"/acme/mcp")) },
+		g.release, answer, "released")
 }
 
 // TestCloseBoundedByContext: a call that never finishes does not hold
@@ -138,23 +133,6 @@ func TestStreamableCloseWaitsForElicitation(t *testing.T) {
 	answer := make(chan string, 1)
 	go func() { answer <- callTextErr(ctx, c, "ask", nil) }()
 	<-el.entered
-	closed := make(chan error, 1)
-	go func() { closed <- st.Close(ctx) }()
-	probe503(t, ctx, func() int {
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/acme/mcp", strings.NewReader(initBody))
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	})
-	close(el.release)
-	if got := <-answer; got != "accept:late" {
-		t.Errorf("ask during Close = %q, want accept:late", got)
-	}
-	if err := <-closed; err != nil {
-		t.Errorf("Close = %v", err)
-	}
+	closeWhileInFlight(t, ctx, st.Close, func() int { return status(t, postInit(ts.URL+"/acme/mcp")) },
+		el.release, answer, "accept:late")
 }

@@ -403,15 +403,7 @@ func TestAccessPolicyValidate(t *testing.T) {
 func TestMaxSessions(t *testing.T) {
 	ctx := testCtx(t)
 	ts, st := startStreamable(t, StreamableOptions{MaxSessions: 2}, AccessPolicy{})
-	post := func() *http.Response {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/acme/mcp", strings.NewReader(initBody))
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp
-	}
+	post := func() *http.Response { return do(t, postInit(ts.URL+"/acme/mcp").WithContext(ctx)) }
 	var ids []string
 	for range 2 {
 		resp := post()

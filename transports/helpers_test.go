@@ -243,6 +243,23 @@ func errorBody(t *testing.T, resp *http.Response) string {
 
 const initBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`
 
+// postInit is a fresh JSON initialize POST to url.
+func postInit(url string) *http.Request {
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(initBody))
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+// do sends req; a request that gets no response at all ends the test.
+func do(t *testing.T, req *http.Request) *http.Response {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
 func mcpListTools() mcp.ListToolsRequest { return mcp.ListToolsRequest{} }
 
 // callTextErr is callText for goroutines: it returns failures as text.

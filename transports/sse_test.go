@@ -96,15 +96,7 @@ func TestSSEEndpointAndClose(t *testing.T) {
 	}
 
 	// A message to the advertised endpoint is accepted.
-	post := func(path string) *http.Response {
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+path, strings.NewReader(initBody))
-		req.Header.Set("Content-Type", "application/json")
-		r, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	post := func(path string) *http.Response { return do(t, postInit(ts.URL+path)) }
 	r := post(endpoint)
 	r.Body.Close()
 	if r.StatusCode != http.StatusAccepted {

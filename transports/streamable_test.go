@@ -194,12 +194,7 @@ func TestStreamableCloseEndsStreams(t *testing.T) {
 	if n := st.ActiveSessions(); n != 0 {
 		t.Errorf("ActiveSessions() after Close = %d", n)
 	}
-	post, _ := http.NewRequest(http.MethodPost, ts.URL+"/acme/mcp", strings.NewReader(initBody))
-	post.Header.Set("Content-Type", "application/json")
-	resp2, err := http.DefaultClient.Do(post)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp2 := do(t, postInit(ts.URL+"/acme/mcp"))
 	if resp2.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("POST after Close: status %d, want 503", resp2.StatusCode)
 	}
@@ -222,13 +217,9 @@ func TestHostCheck(t *testing.T) {
 		{"[::1]:8008", http.StatusOK},
 		{"127.0.0.2", http.StatusOK},
 	} {
-		req, _ := http.NewRequest(http.MethodPost, ts.URL, strings.NewReader(initBody))
+		req := postInit(ts.URL)
 		req.Host = tc.host
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := do(t, req)
 		if resp.StatusCode != tc.want {
 			t.Errorf("Host %q: status %d, want %d", tc.host, resp.StatusCode, tc.want)
 		}
@@ -243,14 +234,10 @@ func TestHostCheck(t *testing.T) {
 	// behind it refuses.
 	gts := httptest.NewServer(Guard(AccessPolicy{}, st))
 	defer gts.Close()
-	req, _ := http.NewRequest(http.MethodPost, gts.URL, strings.NewReader(initBody))
+	req := postInit(gts.URL)
 	req.Host = "evil.example:8008"
 	req.Header.Set("Origin", "http://evil.example:8008")
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := do(t, req)
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("rebinding through the guard: status %d, want 403", resp.StatusCode)
 	}
@@ -264,10 +251,7 @@ func TestHostCheck(t *testing.T) {
 	defer ts2.Close()
 	req, _ = http.NewRequest(http.MethodGet, ts2.URL, nil)
 	req.Host = "evil.example"
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = do(t, req)
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("HostGuard: status %d, want 403", resp.StatusCode)
 	}
