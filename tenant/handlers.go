@@ -36,7 +36,10 @@ type call struct {
 func (t *Tenant) handler(name string, known []string, fn toolFunc) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, _ error) {
 		start := time.Now()
-		st, release := t.acquire()
+		st, release, stopped := t.acquire()
+		if stopped != nil {
+			return mcp.NewToolResultError(stopped.Error()), nil
+		}
 		defer release()
 		c := &call{t: t, st: st, tool: name, req: req}
 		var out any

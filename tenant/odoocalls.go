@@ -206,7 +206,10 @@ const instructionsTimeout = 3 * time.Second
 // instructions tells the client which Odoo, user, company and time zone it
 // is talking to, when Odoo answers quickly; otherwise the generic text.
 func (t *Tenant) instructions(ctx context.Context) string {
-	st, release := t.acquire()
+	st, release, err := t.acquire()
+	if err != nil {
+		return genericInstructions
+	}
 	defer release()
 	info, ok := st.info.peek("")
 	if !ok {

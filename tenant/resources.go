@@ -16,7 +16,10 @@ import (
 
 // run executes a tool body outside a tools/call, for resources and tests.
 func (t *Tenant) run(ctx context.Context, name string, fn toolFunc, args map[string]any) (any, error) {
-	st, release := t.acquire()
+	st, release, err := t.acquire()
+	if err != nil {
+		return nil, err
+	}
 	defer release()
 	c := &call{t: t, st: st, tool: name, args: args}
 	return fn(ctx, c)
@@ -148,7 +151,10 @@ func sharedTemplate(uri, name, desc string) mcp.ResourceTemplate {
 }
 
 func (t *Tenant) modelSummary(ctx context.Context, model string) (any, error) {
-	st, release := t.acquire()
+	st, release, err := t.acquire()
+	if err != nil {
+		return nil, err
+	}
 	defer release()
 	if err := st.requireModel(ctx, model); err != nil {
 		return nil, err
@@ -178,7 +184,10 @@ func (t *Tenant) modelSummary(ctx context.Context, model string) (any, error) {
 }
 
 func (t *Tenant) modelAccess(ctx context.Context, model string) (any, error) {
-	st, release := t.acquire()
+	st, release, err := t.acquire()
+	if err != nil {
+		return nil, err
+	}
 	defer release()
 	if err := st.requireModel(ctx, model); err != nil {
 		return nil, err
@@ -216,7 +225,10 @@ func hiddenOf(st *state, model string, ctx context.Context) []string {
 }
 
 func (t *Tenant) modelMethods(ctx context.Context, model string) (any, error) {
-	st, release := t.acquire()
+	st, release, err := t.acquire()
+	if err != nil {
+		return nil, err
+	}
 	defer release()
 	if err := st.requireModel(ctx, model); err != nil {
 		return nil, err
@@ -247,7 +259,10 @@ var appFlows = map[string]map[string]any{
 }
 
 func (t *Tenant) workflows(ctx context.Context) (any, error) {
-	st, release := t.acquire()
+	st, release, err := t.acquire()
+	if err != nil {
+		return nil, err
+	}
 	defer release()
 	info, err := t.serverInfo(ctx, st)
 	if err != nil {
@@ -274,7 +289,10 @@ func (c completer) complete(ctx context.Context, arg mcp.CompleteArgument) (*mcp
 	if arg.Name != "model" {
 		return &mcp.Completion{Values: []string{}}, nil
 	}
-	st, release := c.t.acquire()
+	st, release, err := c.t.acquire()
+	if err != nil {
+		return nil, err
+	}
 	defer release()
 	models, err := st.modelList(ctx)
 	if err != nil {

@@ -919,3 +919,30 @@ func TestSimConcurrentCallsAndUpdates(t *testing.T) {
 		t.Errorf("Stats after the run: calls %d errors %d", st.Calls, st.Errors)
 	}
 }
+
+// A call that reaches a closed tenant (removed by a reload, or the daemon
+// stopping) is answered at once with a clear error, as are resources and
+// Check.
+func TestClosedTenantAnswers(t *testing.T) {
+	h := newSimHarness(t, nil)
+	if _, isErr := h.call("count_records", map[string]any{"model": "res.partner"}); isErr {
+		t.Fatal("count_records failed before Close")
+	}
+	calls := h.sim.Calls().Total()
+	if err := h.tn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	text, isErr := h.call("count_records", map[string]any{"model": "res.partner"})
+	if !isErr || !strings.Contains(text, "tenant is stopping") {
+		t.Errorf("count_records after Close = %q (error %v), want the stopping error", text, isErr)
+	}
+	if _, err := h.readResource("odoo://model/res.partner"); err == nil || !strings.Contains(err.Error(), "tenant is stopping") {
+		t.Errorf("resource after Close: %v, want the stopping error", err)
+	}
+	if res, err := h.tn.Check(context.Background()); err == nil || res.OK {
+		t.Errorf("Check after Close = %+v, %v; want an error", res, err)
+	}
+	if got := h.sim.Calls().Total(); got != calls {
+		t.Errorf("Odoo got %d calls after Close", got-calls)
+	}
+}

@@ -346,7 +346,10 @@ func (t *Tenant) login(ctx context.Context, st *state) ctlapi.CheckResult {
 
 // Check logs in to Odoo now and reports how that went.
 func (t *Tenant) Check(ctx context.Context) (ctlapi.CheckResult, error) {
-	st, release := t.acquire()
+	st, release, err := t.acquire()
+	if err != nil {
+		return ctlapi.CheckResult{Tenant: t.name, Error: err.Error()}, err
+	}
 	defer release()
 	return t.login(ctx, st), nil
 }
@@ -374,17 +377,25 @@ func (t *Tenant) Close() error {
 	return nil
 }
 
+// errStopped answers calls that reach a tenant after Close.
+var errStopped = errors.New("this tenant is stopping: its configuration was removed or the daemon is shutting down")
+
 // acquire returns the current state, held until release is called, so an
-// Update cannot close its Odoo client under a running call.
-func (t *Tenant) acquire() (*state, func()) {
+// Update cannot close its Odoo client under a running call. After Close it
+// returns errStopped.
+func (t *Tenant) acquire() (*state, func(), error) {
 	for {
 		st := t.st.Load()
 		st.mu.RLock()
 		if !st.retired {
-			return st, st.mu.RUnlock
+			return st, st.mu.RUnlock, nil
+		}
+		st.mu.RUnlock()
+		if t.st.Load() == st {
+			// Retired and never replaced: Close ran.
+			return nil, nil, errStopped
 		}
 		// Swapped out between Load and RLock: take the new one.
-		st.mu.RUnlock()
 	}
 }
 
