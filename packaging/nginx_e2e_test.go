@@ -252,21 +252,7 @@ func startNginx(t *testing.T, bin string, s nginxSite, site string) {
 	t.Helper()
 	conf := s.writeConf(t, site)
 	var out syncBuf
-	cmd := exec.Command(bin, "-c", conf, "-e", "stderr")
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
+	exited := startProcess(t, exec.Command(bin, "-c", conf, "-e", "stderr"), &out, 10*time.Second, func() {
 		if t.Failed() {
 			t.Logf("nginx said:\n%s", out.String())
 		}
@@ -344,20 +330,7 @@ log_format     = "text"
 	var logs syncBuf
 	cmd := exec.Command(bin, "-config", conf)
 	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+notify)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
+	exited := startProcess(t, cmd, &logs, 30*time.Second, func() {
 		nc.Close()
 		if bytes.Contains([]byte(logs.String()), []byte(acmeToken)) {
 			t.Errorf("daemon logs contain the client token")
@@ -375,6 +348,30 @@ log_format     = "text"
 		t.Fatal(err)
 	}
 	return runningDaemon{http: st.HTTPAddr, sse: st.SSEAddr}
+}
+
+// startProcess starts cmd with its output in out and stops it at cleanup:
+// an interrupt, then a kill if it has not exited within grace; after runs
+// once it is gone. The channel is closed when it exits.
+func startProcess(t *testing.T, cmd *exec.Cmd, out *syncBuf, grace time.Duration, after func()) <-chan struct{} {
+	t.Helper()
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(grace):
+			cmd.Process.Kill()
+			<-exited
+		}
+		after()
+	})
+	return exited
 }
 
 type syncBuf struct {
