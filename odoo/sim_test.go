@@ -280,6 +280,25 @@ func TestSimulatorProtocolSelection(t *testing.T) {
 	}
 }
 
+// readGroupOnce runs ReadGroup on sale.order against s, a simulator of
+// the given major version, and checks that it took exactly one call of the
+// method that version groups with.
+func readGroupOnce(t *testing.T, ctx context.Context, s *odootest.Server, c *odoo.Client, major int, protocol string, fields, groupby []string, o *odoo.ReadGroupOptions) []map[string]any {
+	t.Helper()
+	rows, err := c.ReadGroup(ctx, "sale.order", nil, fields, groupby, o)
+	if err != nil {
+		t.Fatalf("ReadGroup() on %d over %s error = %v", major, protocol, err)
+	}
+	method := "sale.order.read_group"
+	if major >= 19 {
+		method = "sale.order.formatted_read_group"
+	}
+	if n := s.Calls().Count(method); n != 1 {
+		t.Errorf("%s calls on %d over %s = %d, want 1", method, major, protocol, n)
+	}
+	return rows
+}
+
 // TestSimulatorReadGroupAcrossVersions checks that ReadGroup gives the same
 // groups from 18's read_group and 19's formatted_read_group, over both
 // protocols.
@@ -291,17 +310,7 @@ func TestSimulatorReadGroupAcrossVersions(t *testing.T) {
 		if _, err := c.Version(ctx); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := c.ReadGroup(ctx, "sale.order", nil, fields, []string{"partner_id"}, &odoo.ReadGroupOptions{Lazy: true, OrderBy: "partner_id"})
-		if err != nil {
-			t.Fatalf("ReadGroup() on %d over %s error = %v", major, protocol, err)
-		}
-		method := "sale.order.read_group"
-		if major >= 19 {
-			method = "sale.order.formatted_read_group"
-		}
-		if n := s.Calls().Count(method); n != 1 {
-			t.Errorf("%s calls on %d over %s = %d, want 1", method, major, protocol, n)
-		}
+		rows := readGroupOnce(t, ctx, s, c, major, protocol, fields, []string{"partner_id"}, &odoo.ReadGroupOptions{Lazy: true, OrderBy: "partner_id"})
 		// __domain is built differently by the two methods; the groups,
 		// counts and sums must match.
 		for _, r := range rows {
@@ -520,17 +529,7 @@ func TestSimulatorReadGroup19Converts(t *testing.T) {
 	run := func(t *testing.T, major int, protocol string, fields, groupby []string, o odoo.ReadGroupOptions) []map[string]any {
 		s := startSim(t, odootest.WithVersion(major))
 		c := simClient(t, s, protocol, nil)
-		rows, err := c.ReadGroup(ctx, "sale.order", nil, fields, groupby, &o)
-		if err != nil {
-			t.Fatalf("ReadGroup() on %d over %s error = %v", major, protocol, err)
-		}
-		method := "sale.order.read_group"
-		if major >= 19 {
-			method = "sale.order.formatted_read_group"
-		}
-		if n := s.Calls().Count(method); n != 1 {
-			t.Errorf("%s calls on %d over %s = %d, want 1", method, major, protocol, n)
-		}
+		rows := readGroupOnce(t, ctx, s, c, major, protocol, fields, groupby, &o)
 		for _, r := range rows {
 			// Both say which records a group holds, in different
 			// (equivalent) domains.
