@@ -31,6 +31,16 @@ func status(t *testing.T, req *http.Request) int {
 	return resp.StatusCode
 }
 
+// holdCall starts a "wait" call on c and returns once the server holds
+// it; releasing the gate lets it answer on the channel.
+func holdCall(t *testing.T, ctx context.Context, c *client.Client) (*gate, <-chan string) {
+	name, g := newGate(t)
+	answer := make(chan string, 1)
+	go func() { answer <- callTextErr(ctx, c, "wait", map[string]any{"gate": name}) }()
+	<-g.entered
+	return g, answer
+}
+
 // closeWhileInFlight calls closeFn while a call is held in flight, waits
 // until the handler refuses new requests (probe), then releases the call.
 // The call must still get want, and Close must return nil.
@@ -59,10 +69,7 @@ func TestSSECloseLetsCallsFinish(t *testing.T) {
 	t.Cleanup(func() { _ = c.Close() })
 	initClient(t, ctx, c)
 
-	name, g := newGate(t)
-	answer := make(chan string, 1)
-	go func() { answer <- callTextErr(ctx, c, "wait", map[string]any{"gate": name}) }()
-	<-g.entered
+	g, answer := holdCall(t, ctx, c)
 
 	closeWhileInFlight(t, ctx, s.Close, func() int {
 		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/acme/sse", nil)
@@ -79,10 +86,7 @@ func TestStreamableCloseLetsCallsFinish(t *testing.T) {
 	c := newHTTPClient(t, ts.URL+"/acme/mcp", nil)
 	initClient(t, ctx, c)
 
-	name, g := newGate(t)
-	answer := make(chan string, 1)
-	go func() { answer <- callTextErr(ctx, c, "wait", map[string]any{"gate": name}) }()
-	<-g.entered
+	g, answer := holdCall(t, ctx, c)
 
 	closeWhileInFlight(t, ctx, st.Close, func() int { return status(t, postInit(ts.URL+"/acme/mcp")) },
 		g.release, answer, "released")
@@ -100,9 +104,7 @@ func TestCloseBoundedByContext(t *testing.T) {
 	c := client.NewClient(tr, client.WithProtocolVersion(pinnedVersion))
 	t.Cleanup(func() { _ = c.Close() })
 	initClient(t, ctx, c)
-	name, g := newGate(t)
-	go func() { _ = callTextErr(ctx, c, "wait", map[string]any{"gate": name}) }()
-	<-g.entered
+	g, _ := holdCall(t, ctx, c)
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	if err := st.Close(short); err == nil {
