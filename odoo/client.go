@@ -77,8 +77,8 @@ type Config struct {
 	Timeout time.Duration
 	// MaxResponseBytes caps a reply's size; 0 means 64 MiB.
 	MaxResponseBytes int64
-	// HTTPClient is used when set; otherwise the Client owns a keep-alive
-	// transport of its own.
+	// HTTPClient is used when set (a copy of it, which never follows
+	// redirects); otherwise the Client owns a keep-alive transport of its own.
 	HTTPClient *http.Client
 	// Logger receives debug lines about calls; nil discards them.
 	Logger *slog.Logger
@@ -181,11 +181,17 @@ func New(cfg Config) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	c.hc = cfg.HTTPClient
-	if c.hc == nil {
+	if cfg.HTTPClient != nil {
+		hc := *cfg.HTTPClient // a copy: others may share the caller's
+		c.hc = &hc
+	} else {
 		c.own = newTransport()
 		c.hc = &http.Client{Transport: c.own}
 	}
+	// Following a redirect would replay the request, password and all, to
+	// wherever the server points, even over plain http; Odoo never
+	// redirects its RPC routes, so a redirect means the URL is wrong.
+	c.hc.CheckRedirect = refuseRedirect
 	// Short secrets are common words ("admin", "demo"); scrubbing them would
 	// mangle ordinary Odoo messages, and they protect nothing anyway.
 	for _, s := range []Secret{cfg.Password, cfg.APIKey} {
@@ -198,6 +204,12 @@ func New(cfg Config) (*Client, error) {
 		c.proto.Store(&p)
 	}
 	return c, nil
+}
+
+// refuseRedirect stops the client at the first redirect with an error
+// naming its target, without user info.
+func refuseRedirect(req *http.Request, via []*http.Request) error {
+	return fmt.Errorf("refusing to follow a redirect to %s: set the tenant's url to the address Odoo answers on", req.URL.Redacted())
 }
 
 // newTransport is a keep-alive transport sized for many concurrent calls to
