@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,12 @@ import (
 // DefaultMaxBodyBytes caps a request body when a policy sets no cap. MCP
 // requests are small; a megabyte leaves room for large tool arguments.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultBodyTimeout bounds reading a request body when a policy sets no
+// bound. The servers have no ReadTimeout, because that would also end
+// long-lived SSE streams, so without it a client sending a body a byte at
+// a time would hold its connection and handler for as long as it liked.
+const DefaultBodyTimeout = 30 * time.Second
 
 // AccessPolicy is what the guard enforces for one tenant on one endpoint.
 // The zero value lets everyone in (no tokens, no allow-list, no rate limit)
@@ -54,6 +61,9 @@ type AccessPolicy struct {
 	Burst     int
 	// MaxBodyBytes caps a request body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// BodyTimeout bounds the time a client may take to send a request
+	// body once its headers are in; 0 means DefaultBodyTimeout.
+	BodyTimeout time.Duration
 	// Transport is recorded in the Client put into each request's context:
 	// TransportHTTP or TransportSSE. Empty means TransportHTTP.
 	Transport string
@@ -93,6 +103,9 @@ func (p AccessPolicy) Validate() error {
 	}
 	if p.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("max body bytes must be >= 0, got %d", p.MaxBodyBytes))
+	}
+	if p.BodyTimeout < 0 {
+		errs = append(errs, fmt.Errorf("body timeout must be >= 0, got %s", p.BodyTimeout))
 	}
 	switch p.Transport {
 	case "", TransportHTTP, TransportSSE:
@@ -191,6 +204,7 @@ type guard struct {
 	origins   map[string]bool
 	limiter   *limiter
 	maxBody   int64
+	bodyWait  time.Duration
 	transport string
 	obs       Observer
 	log       *slog.Logger
@@ -207,6 +221,7 @@ func Guard(p AccessPolicy, next http.Handler) http.Handler {
 		needToken: len(p.TokenHashes) > 0,
 		origins:   map[string]bool{},
 		maxBody:   p.MaxBodyBytes,
+		bodyWait:  p.BodyTimeout,
 		transport: p.Transport,
 		obs:       observerOrNop(p.Observer),
 		log:       p.Logger,
@@ -242,6 +257,9 @@ func Guard(p AccessPolicy, next http.Handler) http.Handler {
 	}
 	if g.maxBody <= 0 {
 		g.maxBody = DefaultMaxBodyBytes
+	}
+	if g.bodyWait <= 0 {
+		g.bodyWait = DefaultBodyTimeout
 	}
 	if g.transport == "" {
 		g.transport = TransportHTTP
@@ -330,12 +348,22 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Body != nil && r.Body != http.NoBody {
 		// mcp-go reads whole bodies anyway; reading here first lets an
 		// oversized chunked body get a 413 instead of a parse error.
+		rc := http.NewResponseController(w)
+		// Unsupported only on writers that are not a server's; nothing
+		// to bound then.
+		_ = rc.SetReadDeadline(time.Now().Add(g.bodyWait))
 		body, err := io.ReadAll(io.LimitReader(r.Body, g.maxBody+1))
 		_ = r.Body.Close()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			w.Header().Set("Connection", "close")
+			g.refuse(w, r, addr, http.StatusRequestTimeout, fmt.Sprintf("request body not received within %s", g.bodyWait))
+			return
+		}
 		if err != nil {
 			g.refuse(w, r, addr, http.StatusBadRequest, "cannot read request body")
 			return
 		}
+		_ = rc.SetReadDeadline(time.Time{})
 		if int64(len(body)) > g.maxBody {
 			g.refuse(w, r, addr, http.StatusRequestEntityTooLarge, "request body too large")
 			return
