@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -57,10 +58,19 @@ func (d *Daemon) controlHandler() http.Handler {
 	handle(http.MethodPost, "/v1/reload", d.apiReload)
 	handle(http.MethodPost, "/v1/check", d.apiCheck)
 	handle(http.MethodGet, "/v1/stdio", d.apiStdio)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("no control endpoint %s (this daemon speaks /v1/)", r.URL.Path))
+	notFound := func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no control endpoint %q (this daemon speaks /v1/)", r.URL.Path))
+	}
+	mux.HandleFunc("/", notFound)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// ServeMux would answer an unclean path with an HTML redirect to
+		// another endpoint; the API names its endpoints exactly.
+		if p := r.URL.Path; p == "" || path.Clean(p) != p {
+			notFound(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
 	})
-	return mux
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
