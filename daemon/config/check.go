@@ -118,7 +118,7 @@ func checkCIDR(s string) (string, string) {
 }
 
 func checkOrigin(s string) (string, string) {
-	bad := fmt.Sprintf("must be an origin like \"https://app.example.com\" (scheme, host and optional port only), got %q", s)
+	bad := fmt.Sprintf("must be an origin like \"https://app.example.com\" (scheme, host and optional port only), got %q", redactURL(s))
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil ||
 		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {

@@ -317,6 +317,8 @@ func TestNoSecretInErrors(t *testing.T) {
 		// credentials in the URL
 		fmt.Sprintf("[tenants.t]\nurl = \"https://admin:%s@h/x\"\ndb = \"d\"\nusername = \"u\"\npassword_env = \"SECRET_ENV\"\n", s3),
 		fmt.Sprintf("[tenants.t]\nurl = \"admin:%s@h\"\ndb = \"d\"\nusername = \"u\"\npassword_env = \"SECRET_ENV\"\n", s3),
+		// credentials in an allowed origin
+		fmt.Sprintf("[tenants.t]\nurl = \"http://h\"\ndb = \"d\"\nusername = \"u\"\npassword_env = \"SECRET_ENV\"\nallow_origins = [\"https://bob:%s@app.example.com\"]\n", s3),
 		// a secret of the wrong type, and an api key both inline and from env
 		fmt.Sprintf("[tenants.t]\nurl = \"http://h\"\ndb = \"d\"\nusername = \"u\"\npassword = [%q]\napi_key = %q\napi_key_env = \"SECRET_ENV\"\n", s1, s1),
 		// json2 without key, inline secret in defaults
