@@ -179,6 +179,9 @@ func (s *Server) Start() error {
 	s.hs = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		// The demo serves it for as long as the daemon runs: idle
+		// keep-alive connections must not pile up.
+		IdleTimeout: 2 * time.Minute,
 		ConnState: func(c net.Conn, st http.ConnState) {
 			s.lnMu.Lock()
 			defer s.lnMu.Unlock()
