@@ -147,3 +147,25 @@ func TestOlderVersions(t *testing.T) {
 		t.Errorf("16 any = %d %q", code, msg)
 	}
 }
+
+// TestJSON2Garbage checks that FailGarbage on a JSON-2 route answers
+// JSON cut short, as a reply truncated on the way would be.
+func TestJSON2Garbage(t *testing.T) {
+	s := New(WithVersion(19))
+	s.FailNext(1, FailGarbage)
+	rec := post(s.Handler(), "/json/2/res.partner/search_read", "application/json", []byte(`{"domain": []}`), "Authorization", "bearer "+AdminAPIKey)
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("garbage: status %d, Content-Type %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	var v any
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err == nil {
+		t.Errorf("garbage reply is valid JSON: %s", rec.Body.String())
+	}
+	if !strings.HasPrefix(rec.Body.String(), "[{") {
+		t.Errorf("garbage reply %q does not start as a JSON-2 reply", rec.Body.String())
+	}
+	again := post(s.Handler(), "/json/2/res.partner/search_count", "application/json", []byte(`{"domain": []}`), "Authorization", "bearer "+AdminAPIKey)
+	if again.Code != 200 || json.Unmarshal(again.Body.Bytes(), &v) != nil {
+		t.Errorf("the call after the garbage: %d %s", again.Code, again.Body.String())
+	}
+}

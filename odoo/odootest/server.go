@@ -43,7 +43,8 @@ const (
 	// FailSlow holds the request for the slow delay (or until the client
 	// gives up), then answers normally.
 	FailSlow
-	// FailGarbage answers 200 text/xml with a body that is not XML-RPC.
+	// FailGarbage answers 200 with a reply cut short: text/xml that is not
+	// XML-RPC, or on a JSON-2 route application/json that is not JSON.
 	FailGarbage
 	// FailReset drops the connection without an answer (TCP reset).
 	FailReset
@@ -466,6 +467,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case FailGarbage:
 		w.Header().Set("Server", serverHeader)
+		// Cut short in the protocol the request spoke, so the client's
+		// own decoder meets it rather than a content-type mismatch.
+		if strings.HasPrefix(r.URL.Path, "/json/2/") {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			_, _ = io.WriteString(w, `[{"id": 3, "name": "Mitchell Adm`)
+			return
+		}
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 		_, _ = io.WriteString(w, "<?xml version=\"1.0\"?>\n<methodResponse>\n<params>\n<param>\n<value><struct>\n<member>\n<name>id<")
 		return
