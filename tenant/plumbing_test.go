@@ -30,7 +30,7 @@ func TestPlumbingReadAndWrite(t *testing.T) {
 	}
 
 	info := h.ok("odoo_server_info", nil)
-	if info["odoo_version"] != "18.0" || info["company"] != simCompany || info["tz"] != "Europe/Brussels" {
+	if info["odoo_version"] != simVersion() || info["company"] != simCompany || info["tz"] != "Europe/Brussels" {
 		t.Errorf("odoo_server_info = %v", info)
 	}
 	res := h.ok("search_records", map[string]any{"model": "res.partner", "domain": []any{[]any{"id", "in", []any{azureID, brightID}}}})
@@ -155,7 +155,7 @@ func TestPlumbingInstructionsAndCompletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Odoo 18.0", "Mitchell Admin", simCompany, "Europe/Brussels"} {
+	for _, want := range []string{"Odoo " + simVersion(), "Mitchell Admin", simCompany, "Europe/Brussels"} {
 		if !strings.Contains(res.Instructions, want) {
 			t.Errorf("instructions %q lack %q", res.Instructions, want)
 		}

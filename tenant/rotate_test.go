@@ -6,8 +6,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/odoo-mcpd/odoo-mcpd/odoo"
 )
 
 // fakeClock is a time source the test moves by hand. Each timer a call
@@ -112,9 +110,11 @@ func wait(t *testing.T, answers <-chan answer) answer {
 	return answer{}
 }
 
-func (s *simHarness) withPassword(password string) Config {
+// withPassword is the tenant's settings with the admin's credential
+// changed to word (see setCredentials).
+func (s *simHarness) withPassword(word string) Config {
 	cfg := s.tn.Config()
-	cfg.Password = odoo.NewSecret(password)
+	setCredentials(&cfg, cfg.Username, word)
 	return cfg
 }
 
@@ -137,7 +137,7 @@ func TestRotationOdooFirst(t *testing.T) {
 	s := newSimHarness(t, nil, withClock(fc.clock()))
 	s.ok("count_records", partners)
 
-	s.sim.SetPassword("admin", "Odoo-first-2")
+	s.setOdooSecret("Odoo-first-2")
 	answers := s.background("create_record", map[string]any{"model": "res.partner", "values": map[string]any{"name": "Rotated Odoo First"}})
 	if d := fc.held(t, answers); d != rotationHold {
 		t.Errorf("the refused call would wait %s, want %s", d, rotationHold)
@@ -159,9 +159,11 @@ func TestRotationOdooFirst(t *testing.T) {
 func noSecretLogged(t *testing.T, s *simHarness, secrets ...string) {
 	t.Helper()
 	logs := s.logs.String()
-	for _, pw := range secrets {
-		if strings.Contains(logs, pw) {
-			t.Errorf("a password is in the tenant's log:\n%s", logs)
+	for _, word := range secrets {
+		for _, pw := range secretForms(word) {
+			if strings.Contains(logs, pw) {
+				t.Errorf("a credential is in the tenant's log:\n%s", logs)
+			}
 		}
 	}
 }
@@ -174,7 +176,7 @@ func TestRotationOdooFirstWithoutReload(t *testing.T) {
 	s := newSimHarness(t, nil, withClock(fc.clock()))
 	s.ok("count_records", partners)
 
-	s.sim.SetPassword("admin", "Odoo-only-2")
+	s.setOdooSecret("Odoo-only-2")
 	answers := s.background("count_records", partners)
 	fc.held(t, answers)
 	fc.advance(rotationHold)
@@ -185,9 +187,9 @@ func TestRotationOdooFirstWithoutReload(t *testing.T) {
 	fc.noHold(t)
 
 	// Once Odoo accepts them again, a later refusal holds again.
-	s.sim.SetPassword("admin", "admin")
+	s.setOdooSecret("admin")
 	s.ok("count_records", partners)
-	s.sim.SetPassword("admin", "Odoo-only-3")
+	s.setOdooSecret("Odoo-only-3")
 	answers = s.background("count_records", partners)
 	fc.held(t, answers)
 	if err := s.tn.Update(s.withPassword("Odoo-only-3")); err != nil {
@@ -217,7 +219,7 @@ func TestRotationFileFirst(t *testing.T) {
 		t.Errorf("Check with Odoo still on the old password = %+v, want refused", res)
 	}
 
-	s.sim.SetPassword("admin", "File-first-2")
+	s.setOdooSecret("File-first-2")
 	s.ok("count_records", partners)
 	if n := s.partnersNamed("Rotated File First"); n != 1 {
 		t.Errorf("%v partners created, want 1", n)
@@ -232,7 +234,7 @@ func TestRotationFileFirst(t *testing.T) {
 	noSecretLogged(t, s, "File-first-2")
 
 	// No fallback once the new credentials succeeded.
-	s.sim.SetPassword("admin", "admin")
+	s.setOdooSecret("admin")
 	answers := s.background("count_records", partners)
 	fc.held(t, answers) // credentials that worked are refused: a reload may come
 	fc.advance(rotationHold)
@@ -257,7 +259,7 @@ func TestRotationFileFirstGraceOver(t *testing.T) {
 	// The new password never worked: no hold either.
 	s.fails("count_records", partners, refusedLogin)
 	fc.noHold(t)
-	s.sim.SetPassword("admin", "Grace-2")
+	s.setOdooSecret("Grace-2")
 	s.ok("count_records", partners)
 }
 
@@ -280,7 +282,7 @@ func TestRotationTwoReloadsBeforeOdoo(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.ok("count_records", partners)
-	s.sim.SetPassword("admin", "Twice-3")
+	s.setOdooSecret("Twice-3")
 	s.ok("count_records", partners)
 	fc.noHold(t)
 }
@@ -292,7 +294,7 @@ func TestRotationOtherUser(t *testing.T) {
 	s := newSimHarness(t, nil, withClock(fc.clock()))
 	s.ok("count_records", partners)
 	cfg := s.tn.Config()
-	cfg.Username, cfg.Password = "demo", odoo.NewSecret("not-demo's")
+	setCredentials(&cfg, "demo", "not-demo's")
 	if err := s.tn.Update(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +308,7 @@ func TestRotationCloseEndsHold(t *testing.T) {
 	fc := newFakeClock()
 	s := newSimHarness(t, nil, withClock(fc.clock()))
 	s.ok("count_records", partners)
-	s.sim.SetPassword("admin", "Closing-2")
+	s.setOdooSecret("Closing-2")
 	answers := s.background("count_records", partners)
 	fc.held(t, answers)
 	closed := make(chan struct{})

@@ -2,8 +2,12 @@ package tenant
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -21,11 +25,46 @@ import (
 type simHarness struct {
 	*harness
 	sim *odootest.Server
+	// odooKey is the API key Odoo takes for the admin in JSON-2 mode,
+	// so that setOdooSecret can revoke it when it gives another.
+	odooKey string
+}
+
+// simProtocol is the protocol the simulator-backed tests speak to Odoo,
+// from ODOO_TEST_PROTOCOL: "xmlrpc" (the default) against an Odoo 18
+// simulator, or "json2" against an Odoo 19 one with the admin's API key.
+// CI runs the package once in each mode. The variable is read while a
+// test runs, not at package init, so the test cache records it and a run
+// in one mode is never replayed as the other.
+func simProtocol() string {
+	switch p := os.Getenv("ODOO_TEST_PROTOCOL"); p {
+	case "", "xmlrpc":
+		return "xmlrpc"
+	case "json2":
+		return "json2"
+	default:
+		panic(fmt.Sprintf("ODOO_TEST_PROTOCOL=%q: want xmlrpc or json2", p))
+	}
+}
+
+// json2Mode says whether the tests run over JSON-2 (Odoo 19).
+func json2Mode() bool { return simProtocol() == "json2" }
+
+// simVersion is the Odoo version the simulator reports in this mode.
+func simVersion() string {
+	if json2Mode() {
+		return "19.0"
+	}
+	return "18.0"
 }
 
 func startSim(t testing.TB) *odootest.Server {
 	t.Helper()
-	sim := odootest.New()
+	var opts []odootest.Option
+	if json2Mode() {
+		opts = append(opts, odootest.WithVersion(19))
+	}
+	sim := odootest.New(opts...)
 	if err := sim.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -34,11 +73,15 @@ func startSim(t testing.TB) *odootest.Server {
 }
 
 func simConfig(sim *odootest.Server) Config {
-	return Config{
+	cfg := Config{
 		Name: "acme", URL: sim.URL(), DB: "odoo_test", Username: "admin",
-		Password: odoo.NewSecret("admin"), Protocol: "xmlrpc", Timeout: 10 * time.Second,
+		Password: odoo.NewSecret("admin"), Protocol: simProtocol(), Timeout: 10 * time.Second,
 		ConfirmWrites: "off",
 	}
+	if json2Mode() {
+		cfg.APIKey = odoo.NewSecret(odootest.AdminAPIKey)
+	}
+	return cfg
 }
 
 func newSimHarness(t testing.TB, mutate func(*Config), opts ...harnessOpt) *simHarness {
@@ -49,7 +92,52 @@ func newSimHarness(t testing.TB, mutate func(*Config), opts ...harnessOpt) *simH
 		mutate(&cfg)
 	}
 	h := newHarnessWith(t, cfg, newOdooClient, opts...)
-	return &simHarness{harness: h, sim: sim}
+	return &simHarness{harness: h, sim: sim, odooKey: odootest.AdminAPIKey}
+}
+
+// Tests name a user's credentials by a word, which is the password over
+// XML-RPC and stands for an API key over JSON-2, where the bearer key is
+// the only credential Odoo checks.
+
+// simAPIKey is the API key a credential word stands for: the simulator's
+// own keys for "admin" and "demo", a key derived from the word otherwise.
+func simAPIKey(word string) string {
+	switch word {
+	case "admin":
+		return odootest.AdminAPIKey
+	case "demo":
+		return odootest.DemoAPIKey
+	}
+	sum := sha1.Sum([]byte(word))
+	return hex.EncodeToString(sum[:])
+}
+
+// setCredentials makes cfg sign in as login with the credential word.
+func setCredentials(cfg *Config, login, word string) {
+	cfg.Username, cfg.Password = login, odoo.NewSecret(word)
+	if json2Mode() {
+		cfg.APIKey = odoo.NewSecret(simAPIKey(word))
+	}
+}
+
+// setOdooSecret changes the admin's credential in Odoo to word: the
+// password, and over JSON-2 the API key, the previous one revoked.
+func (s *simHarness) setOdooSecret(word string) {
+	s.t.Helper()
+	s.sim.SetPassword("admin", word)
+	if !json2Mode() {
+		return
+	}
+	s.sim.RevokeAPIKey(s.odooKey)
+	s.odooKey = simAPIKey(word)
+	if err := s.sim.AddAPIKey("admin", s.odooKey); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// secretForms are the strings a credential word may appear as in output.
+func secretForms(word string) []string {
+	return []string{word, simAPIKey(word)}
 }
 
 func (s *simHarness) count(key string) int { return s.sim.Calls().Count(key) }
@@ -59,7 +147,11 @@ func (s *simHarness) count(key string) int { return s.sim.Calls().Count(key) }
 // audited.
 func simAdmin(t testing.TB, sim *odootest.Server) *odoo.Client {
 	t.Helper()
-	c, err := odoo.New(odoo.Config{URL: sim.URL(), DB: odootest.DB, Username: "admin", Password: odoo.NewSecret("admin"), Protocol: "xmlrpc", Timeout: 10 * time.Second})
+	cfg := odoo.Config{URL: sim.URL(), DB: odootest.DB, Username: "admin", Password: odoo.NewSecret("admin"), Protocol: simProtocol(), Timeout: 10 * time.Second}
+	if json2Mode() {
+		cfg.APIKey = odoo.NewSecret(odootest.AdminAPIKey)
+	}
+	c, err := odoo.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +187,7 @@ func TestSimEveryTool(t *testing.T) {
 
 	t.Run("odoo_server_info", func(t *testing.T) {
 		info := s.ok("odoo_server_info", nil)
-		if info["odoo_version"] != "18.0" || info["user"] != "Mitchell Admin" || info["database"] != "odoo_test" || info["tz"] != "Europe/Brussels" {
+		if info["odoo_version"] != simVersion() || info["user"] != "Mitchell Admin" || info["database"] != "odoo_test" || info["tz"] != "Europe/Brussels" {
 			t.Errorf("odoo_server_info = %v", info)
 		}
 		if c, _ := info["company"].(string); c == "" {
@@ -450,6 +542,11 @@ func TestSimBadArguments(t *testing.T) {
 	s := newSimHarness(t, nil)
 	// Warm the caches so the counts below show only what each call sent.
 	s.ok("count_records", map[string]any{"model": "res.partner"})
+	// Odoo 19 (the JSON-2 mode) groups with formatted_read_group.
+	readGroup := "sale.order.read_group"
+	if json2Mode() {
+		readGroup = "sale.order.formatted_read_group"
+	}
 	cases := []struct {
 		name, tool string
 		args       map[string]any
@@ -481,8 +578,8 @@ func TestSimBadArguments(t *testing.T) {
 		{"values not an object", "create_record", map[string]any{"model": "res.partner", "values": []any{"x"}}, "values: must be an object", "res.partner.create"},
 		{"values unknown field", "create_record", map[string]any{"model": "res.partner", "values": map[string]any{"nmae": "x"}}, "values.nmae", "res.partner.create"},
 		{"context bad key", "search_records", map[string]any{"model": "res.partner", "context": map[string]any{"uid": 1}}, "context.uid: is not allowed", "res.partner.search_read"},
-		{"bad groupby", "aggregate_records", map[string]any{"model": "sale.order", "groupby": []any{"no_field"}}, "groupby[0]", "sale.order.read_group"},
-		{"bad aggregate", "aggregate_records", map[string]any{"model": "sale.order", "groupby": []any{"partner_id"}, "aggregates": []any{"amount_total:median"}}, "aggregates[0]", "sale.order.read_group"},
+		{"bad groupby", "aggregate_records", map[string]any{"model": "sale.order", "groupby": []any{"no_field"}}, "groupby[0]", readGroup},
+		{"bad aggregate", "aggregate_records", map[string]any{"model": "sale.order", "groupby": []any{"partner_id"}, "aggregates": []any{"amount_total:median"}}, "aggregates[0]", readGroup},
 		{"args_json not JSON", "execute_method", map[string]any{"model": "res.partner", "method": "read", "args_json": "[[3"}, "args_json: is not valid JSON", "res.partner.read"},
 		{"args and args_json", "execute_method", map[string]any{"model": "res.partner", "method": "read", "args": []any{}, "args_json": "[]"}, "not both", "res.partner.read"},
 		{"kwargs context", "execute_method", map[string]any{"model": "res.partner", "method": "read", "kwargs": map[string]any{"context": map[string]any{"uid": 1}}}, "kwargs.context", "res.partner.read"},
@@ -519,20 +616,25 @@ func TestSimErrorMapping(t *testing.T) {
 	t.Run("fault 2 missing and validation", func(t *testing.T) {
 		s := newSimHarness(t, nil)
 		s.fails("update_records", map[string]any{"model": "res.partner", "ids": []any{999999}, "values": map[string]any{"name": "x"}}, "Record does not exist")
-		s.fails("update_records", map[string]any{"model": "res.partner", "ids": []any{1}, "values": map[string]any{"parent_id": 1}}, "Odoo UserError (write res.partner): You cannot create recursive")
+		// XML-RPC's fault 2 names no class, JSON-2's body does.
+		class := "UserError"
+		if json2Mode() {
+			class = "ValidationError"
+		}
+		s.fails("update_records", map[string]any{"model": "res.partner", "ids": []any{1}, "values": map[string]any{"parent_id": 1}}, "Odoo "+class+" (write res.partner): You cannot create recursive")
 		s.fails("delete_records", map[string]any{"model": "res.users", "ids": []any{2}}, "You cannot delete the admin user")
 		s.fails("create_record", map[string]any{"model": "res.users", "values": map[string]any{"name": "No Login"}}, "a mandatory field is not set")
 	})
 	t.Run("fault 3 access denied", func(t *testing.T) {
 		s := newSimHarness(t, nil)
-		s.sim.SetPassword("admin", "changed")
+		s.setOdooSecret("changed")
 		s.fails("count_records", map[string]any{"model": "res.partner", "context": map[string]any{"lang": "en_US"}}, "AccessDenied")
 		if st := s.tn.Stats(); st.State != "degraded" {
 			t.Errorf("state after AccessDenied = %q, want degraded", st.State)
 		}
 	})
 	t.Run("fault 4 access error", func(t *testing.T) {
-		s := newSimHarness(t, func(c *Config) { c.Username = "demo"; c.Password = odoo.NewSecret("demo") })
+		s := newSimHarness(t, func(c *Config) { setCredentials(c, "demo", "demo") })
 		s.fails("search_records", map[string]any{"model": "hr.employee"}, "Odoo AccessError")
 	})
 	t.Run("transport", func(t *testing.T) {
@@ -548,7 +650,11 @@ func TestSimErrorMapping(t *testing.T) {
 		s := newSimHarness(t, nil)
 		s.ok("count_records", map[string]any{"model": "res.partner"})
 		s.sim.FailNext(3, odootest.FailGarbage)
-		text := s.fails("count_records", map[string]any{"model": "res.partner"}, "the Odoo call failed (search_count res.partner): malformed XML-RPC reply")
+		want := "malformed XML-RPC reply"
+		if json2Mode() {
+			want = "malformed JSON reply"
+		}
+		text := s.fails("count_records", map[string]any{"model": "res.partner"}, "the Odoo call failed (search_count res.partner): "+want)
 		if strings.Contains(text, "refused") {
 			t.Errorf("an unreadable reply is described as a refusal: %q", text)
 		}
@@ -558,7 +664,11 @@ func TestSimErrorMapping(t *testing.T) {
 		s.ok("count_records", map[string]any{"model": "res.partner"})
 		before := s.count("res.partner.search_count")
 		s.sim.FailNext(1, odootest.FailProxy403)
-		text := s.fails("count_records", map[string]any{"model": "res.partner"}, "refused at the HTTP level (HTTP 403, by Odoo or a proxy in front of it) (search_count res.partner): HTTP 403 Forbidden from POST /xmlrpc/2/object")
+		path := "/xmlrpc/2/object"
+		if json2Mode() {
+			path = "/json/2/res.partner/search_count"
+		}
+		text := s.fails("count_records", map[string]any{"model": "res.partner"}, "refused at the HTTP level (HTTP 403, by Odoo or a proxy in front of it) (search_count res.partner): HTTP 403 Forbidden from POST "+path)
 		if !strings.Contains(text, `"403 Forbidden"`) || strings.Contains(text, "could not be read") || strings.Contains(text, "<html") {
 			t.Errorf("proxy refusal = %q, want the page's title and no HTML", text)
 		}
@@ -588,13 +698,16 @@ func TestSimErrorMapping(t *testing.T) {
 		}
 	})
 	t.Run("no secret in output", func(t *testing.T) {
-		s := newSimHarness(t, func(c *Config) { c.Password = odoo.NewSecret("wrong-secret-pw") })
+		s := newSimHarness(t, func(c *Config) { setCredentials(c, "admin", "wrong-secret-pw") })
 		text := s.fails("odoo_server_info", nil, "AccessDenied")
-		if strings.Contains(text+s.logs.String()+s.audits.String(), "wrong-secret-pw") {
-			t.Error("the password reached a tool answer or a log line")
-		}
-		if res, _ := s.tn.Check(context.Background()); res.OK || strings.Contains(res.Error, "wrong-secret-pw") {
+		res, _ := s.tn.Check(context.Background())
+		if res.OK {
 			t.Errorf("Check = %+v", res)
+		}
+		for _, secret := range secretForms("wrong-secret-pw") {
+			if strings.Contains(text+s.logs.String()+s.audits.String()+res.Error, secret) {
+				t.Error("the credential reached a tool answer, a log line or Check")
+			}
 		}
 	})
 }
@@ -603,7 +716,7 @@ func TestSimResources(t *testing.T) {
 	s := newSimHarness(t, nil)
 	dom := url.QueryEscape(`[["is_company","=",true]]`)
 	for _, c := range []struct{ uri, want string }{
-		{"odoo://server/info", "18.0"},
+		{"odoo://server/info", `"odoo_version":"` + simVersion() + `"`},
 		{"odoo://models", "res.partner"},
 		{"odoo://model/res.partner", "main_fields"},
 		{"odoo://model/res.partner/schema", "country_id"},
@@ -734,12 +847,12 @@ func TestSimStartCheckStats(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	res, err := s.tn.Check(ctx)
-	if err != nil || !res.OK || res.OdooVersion != "18.0" || res.UID != 2 || res.Protocol != "xmlrpc" {
+	if err != nil || !res.OK || res.OdooVersion != simVersion() || res.UID != 2 || res.Protocol != simProtocol() {
 		t.Fatalf("Check = %+v, %v", res, err)
 	}
 	s.ok("count_records", map[string]any{"model": "res.partner"})
 	st := s.tn.Stats()
-	if st.State != "ready" || st.OdooVersion != "18.0" || st.Calls != 1 || st.OdooCalls == 0 || st.OdooLatency.Count != st.OdooCalls {
+	if st.State != "ready" || st.OdooVersion != simVersion() || st.Calls != 1 || st.OdooCalls == 0 || st.OdooLatency.Count != st.OdooCalls {
 		t.Errorf("Stats = %+v", st)
 	}
 
@@ -771,7 +884,7 @@ func TestSimStartProbe(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the start probe did not finish")
 	}
-	if st := s.tn.Stats(); st.State != "ready" || st.OdooVersion != "18.0" || st.Protocol != "xmlrpc" {
+	if st := s.tn.Stats(); st.State != "ready" || st.OdooVersion != simVersion() || st.Protocol != simProtocol() {
 		t.Errorf("after Start: %+v", st)
 	}
 
