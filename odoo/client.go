@@ -64,7 +64,9 @@ type Config struct {
 	URL string
 	// DB is the database name.
 	DB string
-	// Username is the login used by XML-RPC authenticate.
+	// Username is the login used by XML-RPC authenticate. Over JSON-2,
+	// where the key alone decides the user, logging in checks that the
+	// key belongs to this login when it is set.
 	Username string
 	// Password is the user's password, or an Odoo API key used as one.
 	Password Secret

@@ -237,6 +237,10 @@ func (s *json2Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "search_count":
 		jsonOK(w, len(s.partners))
 	case "read":
+		if model == "res.users" {
+			jsonOK(w, []map[string]any{{"id": 2, "login": "admin"}})
+			return
+		}
 		out := []map[string]any{}
 		for _, id := range idList() {
 			if p, ok := s.partners[id]; ok {
@@ -316,7 +320,7 @@ func (s *json2Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func newJSON2Client(t *testing.T, s *json2Server, mutate func(*Config)) *Client {
-	cfg := Config{URL: s.srv.URL, DB: "odoo_test", Protocol: ProtocolJSON2, APIKey: NewSecret(testAPIKey)}
+	cfg := Config{URL: s.srv.URL, DB: "odoo_test", Username: "admin", Protocol: ProtocolJSON2, APIKey: NewSecret(testAPIKey)}
 	if mutate != nil {
 		mutate(&cfg)
 	}

@@ -125,6 +125,11 @@ func (c *Client) authenticate(ctx context.Context) (int64, error) {
 		if !ok || uid <= 0 {
 			return 0, protoErr("context_get returned no uid")
 		}
+		if c.cfg.Username != "" {
+			if err := c.checkKeyLogin(ctx, uid); err != nil {
+				return 0, err
+			}
+		}
 		return uid, nil
 	}
 	v, err := c.retry(ctx, "authenticate", func() (any, error) {
@@ -146,6 +151,31 @@ func (c *Client) authenticate(ctx context.Context) (int64, error) {
 		}
 	}
 	return 0, protoErr("authenticate returned %T %v, want a uid", v, v)
+}
+
+// checkKeyLogin makes sure the API key belongs to the configured login:
+// the key alone decides who Odoo acts as, so a key of another user would
+// otherwise silently lend that user's rights to the tenant.
+func (c *Client) checkKeyLogin(ctx context.Context, uid int64) error {
+	v, err := c.json2Execute(ctx, c.major(), call{model: "res.users", method: "read",
+		args: []any{[]any{uid}, []any{"login"}}})
+	if err != nil {
+		return err
+	}
+	rows, _ := v.([]any)
+	if len(rows) != 1 {
+		return protoErr("res.users read of uid %d returned %d rows, want 1", uid, len(rows))
+	}
+	row, _ := rows[0].(map[string]any)
+	login, ok := row["login"].(string)
+	if !ok || login == "" {
+		return protoErr("res.users read of uid %d returned no login", uid)
+	}
+	if login != c.cfg.Username {
+		return &Error{Kind: KindAccessDenied, Class: "AccessDenied", Message: fmt.Sprintf(
+			"Access Denied: the API key belongs to login %q, not the configured %q", login, c.cfg.Username)}
+	}
+	return nil
 }
 
 // Authenticate logs in now, even when a uid is cached, and caches the

@@ -152,6 +152,46 @@ func TestSimulatorRotationAndOutage(t *testing.T) {
 	s.SetDown(false)
 }
 
+// TestSimulatorJSON2KeyOwner checks that over JSON-2, where the bearer key
+// alone decides who Odoo acts as, a key of another user than the configured
+// login is refused at login instead of lending that user's rights.
+func TestSimulatorJSON2KeyOwner(t *testing.T) {
+	s := startSim(t, odootest.WithVersion(19))
+	ctx := context.Background()
+	for _, tt := range []struct {
+		username string
+		wantUID  int64
+		wantErr  string
+	}{
+		{"admin", odootest.AdminUID, ""},
+		{"demo", 0, `the API key belongs to login "admin", not the configured "demo"`},
+	} {
+		c, err := odoo.New(odoo.Config{URL: s.URL(), DB: odootest.DB, Username: tt.username,
+			APIKey: odoo.NewSecret(odootest.AdminAPIKey), Protocol: odoo.ProtocolJSON2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Close)
+		uid, err := c.Authenticate(ctx)
+		if tt.wantErr == "" {
+			if err != nil || uid != tt.wantUID {
+				t.Errorf("Authenticate() as %q with admin's key = %d, %v; want %d", tt.username, uid, err, tt.wantUID)
+			}
+			continue
+		}
+		var e *odoo.Error
+		if !errors.As(err, &e) || e.Kind != odoo.KindAccessDenied || !strings.Contains(e.Message, tt.wantErr) {
+			t.Fatalf("Authenticate() as %q with admin's key error = %v, want KindAccessDenied saying %s", tt.username, err, tt.wantErr)
+		}
+		if strings.Contains(err.Error(), odootest.AdminAPIKey) {
+			t.Errorf("error %q shows the API key", err)
+		}
+		if uid != 0 || c.UID() != 0 {
+			t.Errorf("Authenticate() as %q uid = %d, UID() = %d; want 0 after the refusal", tt.username, uid, c.UID())
+		}
+	}
+}
+
 // captureTransport keeps the last /xmlrpc/2/object or /json/2 reply body.
 type captureTransport struct {
 	mu   sync.Mutex
