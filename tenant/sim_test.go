@@ -626,9 +626,16 @@ func TestSimErrorMapping(t *testing.T) {
 		s.fails("create_record", map[string]any{"model": "res.users", "values": map[string]any{"name": "No Login"}}, "a mandatory field is not set")
 	})
 	t.Run("fault 3 access denied", func(t *testing.T) {
-		s := newSimHarness(t, nil)
+		// A refused call holds for a reload with new credentials; the
+		// test's clock runs that hold out instead of waiting it in real time.
+		fc := newFakeClock()
+		s := newSimHarness(t, nil, withClock(fc.clock()))
 		s.setOdooSecret("changed")
-		s.fails("count_records", map[string]any{"model": "res.partner", "context": map[string]any{"lang": "en_US"}}, "AccessDenied")
+		answers := s.background("count_records", map[string]any{"model": "res.partner", "context": map[string]any{"lang": "en_US"}})
+		fc.advance(fc.held(t, answers))
+		if a := wait(t, answers); !a.isErr || !strings.Contains(a.text, "AccessDenied") {
+			t.Errorf("count_records with refused credentials = %q (error %v), want a tool error mentioning AccessDenied", a.text, a.isErr)
+		}
 		if st := s.tn.Stats(); st.State != "degraded" {
 			t.Errorf("state after AccessDenied = %q, want degraded", st.State)
 		}
