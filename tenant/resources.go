@@ -86,31 +86,21 @@ func (t *Tenant) addResources() {
 	tpl := func(uri, name, desc string, h server.ResourceTemplateHandlerFunc) {
 		t.srv.AddResourceTemplate(sharedTemplate(uri, name, desc), h)
 	}
-	tpl("odoo://model/{model}", "Model", "A model's label, record count and main fields, e.g. odoo://model/res.partner.",
-		func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-			v, err := t.modelSummary(ctx, uriArg(req, "model"))
+	// modelTpl serves a template whose one argument is a model name.
+	modelTpl := func(uri, name, desc string, read func(ctx context.Context, model string) (any, error)) {
+		tpl(uri, name, desc, func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			v, err := read(ctx, uriArg(req, "model"))
 			return jsonContents(req.Params.URI, v, err)
 		})
-	tpl("odoo://model/{model}/schema", "Model schema", "Every field of a model with type, label, relation, required and read-only, e.g. odoo://model/sale.order/schema.",
-		func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-			v, err := t.run(ctx, "get_model_fields", t.toolGetModelFields, map[string]any{"model": uriArg(req, "model")})
-			return jsonContents(req.Params.URI, v, err)
-		})
-	tpl("odoo://model/{model}/access", "Model access", "What the signed-in user may do on a model (read, write, create, unlink) and what this tenant allows, e.g. odoo://model/account.move/access.",
-		func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-			v, err := t.modelAccess(ctx, uriArg(req, "model"))
-			return jsonContents(req.Params.URI, v, err)
-		})
-	tpl("odoo://fields/{model}", "Fields", "A model's fields (same as odoo://model/{model}/schema), e.g. odoo://fields/res.partner.",
-		func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-			v, err := t.run(ctx, "get_model_fields", t.toolGetModelFields, map[string]any{"model": uriArg(req, "model")})
-			return jsonContents(req.Params.URI, v, err)
-		})
-	tpl("odoo://methods/{model}", "Methods", "The methods execute_method may call on a model under this tenant's policy, e.g. odoo://methods/sale.order.",
-		func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-			v, err := t.modelMethods(ctx, uriArg(req, "model"))
-			return jsonContents(req.Params.URI, v, err)
-		})
+	}
+	modelFields := func(ctx context.Context, model string) (any, error) {
+		return t.run(ctx, "get_model_fields", t.toolGetModelFields, map[string]any{"model": model})
+	}
+	modelTpl("odoo://model/{model}", "Model", "A model's label, record count and main fields, e.g. odoo://model/res.partner.", t.modelSummary)
+	modelTpl("odoo://model/{model}/schema", "Model schema", "Every field of a model with type, label, relation, required and read-only, e.g. odoo://model/sale.order/schema.", modelFields)
+	modelTpl("odoo://model/{model}/access", "Model access", "What the signed-in user may do on a model (read, write, create, unlink) and what this tenant allows, e.g. odoo://model/account.move/access.", t.modelAccess)
+	modelTpl("odoo://fields/{model}", "Fields", "A model's fields (same as odoo://model/{model}/schema), e.g. odoo://fields/res.partner.", modelFields)
+	modelTpl("odoo://methods/{model}", "Methods", "The methods execute_method may call on a model under this tenant's policy, e.g. odoo://methods/sale.order.", t.modelMethods)
 	tpl("odoo://record/{model}/{id}", "Record", "One record's main fields, e.g. odoo://record/res.partner/7.",
 		func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 			id, err := strconv.ParseInt(uriArg(req, "id"), 10, 64)
